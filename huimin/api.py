@@ -1,0 +1,133 @@
+"""The JSON API at /api/: one router per app, errors turned into responses once, here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from huimin.core import services
+from huimin.core.api import calendar_router, router as core_router
+from huimin.core.errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer hm_…`` issued by ``huimin token-create``."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = services.api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="惠民 Huimin API",
+    version="1",
+    description=(
+        "运城市民生服务平台接口。会话（浏览器登录）或 Bearer 令牌认证；"
+        "所有数据按用户负责的区域过滤，越权访问返回 404。错误响应的 detail 为中文说明。"
+    ),
+    auth=[django_auth, TokenAuth()],
+    urls_namespace="api",
+)
+
+api.add_router("/calendar", calendar_router)
+api.add_router("/", core_router)
+
+_PYDANTIC_MESSAGES = {
+    "missing": "缺少必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "date_parsing": "应为 YYYY-MM-DD 格式的日期",
+    "date_from_datetime_parsing": "应为 YYYY-MM-DD 格式的日期",
+    "date_type": "应为 YYYY-MM-DD 格式的日期",
+    "string_type": "应为文字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "string_too_long": "不能超过 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符",
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "extra_forbidden": "不接受此字段",
+}
+
+_FIELD_NAMES = {
+    "start": "起始日期 start",
+    "working_days": "工作日数 working_days",
+    "birth_date": "出生日期 birth_date",
+    "page": "页码 page",
+}
+
+
+def _chinese(error: dict[str, Any]) -> dict[str, str]:
+    loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "body", "path")]
+    field = loc[-1] if loc else ""
+    template = _PYDANTIC_MESSAGES.get(error.get("type", ""), "的值无效")
+    try:
+        text = template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        text = template
+    label = _FIELD_NAMES.get(field, field)
+    return {"field": ".".join(loc), "message": f"{label}：{text}" if label else text}
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [_chinese(e) for e in exc.errors]
+    detail = "；".join(e["message"] for e in errors) or "请求参数无效。"
+    return api.create_response(
+        request, {"detail": f"请求参数有误：{detail}。", "code": "invalid", "errors": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = [{"field": k, "message": v} for k, v in exc.field_errors.items()]
+    return api.create_response(
+        request, {"detail": exc.message, "code": exc.code, "errors": errors}, status=exc.status
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "请先登录，或在 Authorization 头中提供有效的 Bearer 令牌。",
+         "code": "unauthenticated", "errors": []},
+        status=401,
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def _unauthorized(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "您的角色无权进行此操作。", "code": "forbidden", "errors": []},
+        status=403,
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "未找到该记录，或您无权查看。", "code": "not_found", "errors": []},
+        status=404,
+    )
+
+
+__all__ = ["api"]

@@ -1,0 +1,277 @@
+"""API of the shared kernel: calendar (public), regions, people, the current user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict, StrictStr
+
+from huimin.core import rules, selectors, services
+from huimin.core.errors import Forbidden
+from huimin.core.models import Person
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="中文说明：出了什么问题、如何改正")
+    code: str
+    errors: list[FieldErrorOut] = []
+
+
+def errors(*codes: int) -> dict[int, type[Schema]]:
+    return dict.fromkeys(codes, ErrorOut)
+
+
+# --------------------------------------------------------------------------- calendar
+
+calendar_router = Router(tags=["工作日 calendar"])
+
+
+class DeadlineQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    start: dt.date = Field(description="起始日期 YYYY-MM-DD，当天不计入")
+    working_days: int = Field(ge=1, le=rules.MAX_WORKING_DAYS, description="工作日数")
+
+
+class DeadlineOut(Schema):
+    start: dt.date
+    working_days: int
+    deadline: dt.date
+
+
+@calendar_router.get(
+    "/deadline",
+    auth=None,
+    url_name="calendar_deadline",
+    response={200: DeadlineOut, **errors(422)},
+    summary="N个工作日后的办理期限",
+)
+def calendar_deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> DeadlineOut:
+    """The date on which N working days after ``start`` are complete (start not counted),
+    on the official holiday calendar. 422 when the year's holidays are unknown."""
+    deadline = selectors.working_deadline(query.start, query.working_days)
+    return DeadlineOut(start=query.start, working_days=query.working_days, deadline=deadline)
+
+
+# --------------------------------------------------------------------------- regions & me
+
+router = Router()
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+    regions: list[RegionOut]
+
+
+def _region_out(region) -> RegionOut:  # noqa: ANN001
+    return RegionOut(
+        code=region.code, name=region.name, level=region.level,
+        parent_code=region.parent.code if region.parent else None,
+    )
+
+
+@router.get("/me", response={200: MeOut, **errors(401)}, tags=["账号 accounts"])
+def me(request: HttpRequest) -> MeOut:
+    user = request.user
+    return MeOut(
+        username=user.username, full_name=user.full_name, role=user.role,
+        role_label=user.get_role_display(),
+        regions=[_region_out(r) for r in user.regions.select_related("parent")],
+    )
+
+
+@router.get("/regions", response={200: list[RegionOut], **errors(401, 403)}, tags=["区划 regions"])
+def region_list(request: HttpRequest) -> list[RegionOut]:
+    """The regions the user serves and everything below them."""
+    if not request.user.can(rules.Perm.REGION_VIEW):
+        raise Forbidden()
+    return [_region_out(r) for r in selectors.region_list_for_user(user=request.user)]
+
+
+# --------------------------------------------------------------------------- people
+
+
+class PersonOut(Schema):
+    """A person with numbers masked (``1408**********0019``)."""
+
+    id: int
+    name: str
+    resident_id: str
+    birth_date: dt.date
+    sex: Literal["M", "F"]
+    phone: str
+    bank_name: str
+    bank_account: str
+    region_code: str
+    region_name: str
+    status: str
+    status_label: str
+
+
+class PersonFullOut(PersonOut):
+    """The same person unmasked; every such response is written to the access log."""
+
+
+def _person_out(person: Person, *, unmasked: bool = False) -> dict:
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "resident_id": person.resident_id if unmasked else person.masked_resident_id,
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+        "phone": person.phone if unmasked else person.masked_phone,
+        "bank_name": person.bank_name,
+        "bank_account": person.bank_account if unmasked else person.masked_bank_account,
+        "region_code": person.region.code,
+        "region_name": person.region.name,
+        "status": person.status,
+        "status_label": person.get_status_display(),
+    }
+
+
+class PersonFilterQuery(Schema):
+    q: str = Field("", max_length=50, description="姓名包含或完整身份证号")
+    region: str = Field("", max_length=12, description="区划代码：该区域及下级")
+    sex: Literal["", "M", "F"] = ""
+    status: Literal["", "active", "moved_out", "deceased"] = ""
+    born_from: dt.date | None = None
+    born_to: dt.date | None = None
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class PersonPageOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[PersonOut]
+
+
+@router.get("/people", response={200: PersonPageOut, **errors(401, 403, 404, 422)},
+            tags=["人员 people"])
+def person_list(request: HttpRequest, query: Query[PersonFilterQuery]) -> dict:
+    """People in the user's regions, masked, filtered and paginated."""
+    people = selectors.person_list_for_user(
+        user=request.user,
+        filters=selectors.PersonFilters(
+            q=query.q, region=query.region, sex=query.sex, status=query.status,
+            born_from=query.born_from, born_to=query.born_to,
+        ),
+    )
+    offset = (query.page - 1) * query.page_size
+    return {
+        "count": people.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [_person_out(p) for p in people[offset : offset + query.page_size]],
+    }
+
+
+class PersonIn(Schema):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    resident_id: Annotated[StrictStr, Field(max_length=20)]
+    name: Annotated[StrictStr, Field(max_length=50)]
+    region_code: Annotated[StrictStr, Field(max_length=12)]
+    phone: Annotated[StrictStr, Field(max_length=20)] = ""
+    bank_name: Annotated[StrictStr, Field(max_length=50)] = ""
+    bank_account: Annotated[StrictStr, Field(max_length=40)] = ""
+
+
+class PersonPatchIn(Schema):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    name: Annotated[StrictStr, Field(max_length=50)]
+    region_code: Annotated[StrictStr, Field(max_length=12)]
+    phone: Annotated[StrictStr, Field(max_length=20)] = ""
+    bank_name: Annotated[StrictStr, Field(max_length=50)] = ""
+    bank_account: Annotated[StrictStr, Field(max_length=40)] = ""
+
+
+class PersonStatusIn(Schema):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    to_status: Literal["active", "moved_out", "deceased"]
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=500)]
+
+
+class RevealIn(Schema):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    purpose: Annotated[StrictStr, Field(max_length=200)] = ""
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    actor: str
+    kind: str
+    title: str
+    changes: list[tuple[str, str, str]]
+    reason: str
+
+
+@router.post("/people", response={201: PersonOut, **errors(401, 403, 404, 409, 422)},
+             tags=["人员 people"])
+def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]:
+    """Register a person; birth date and sex come from the resident ID."""
+    person = services.person_create(actor=request.user, **payload.model_dump())
+    return 201, _person_out(person)
+
+
+@router.get("/people/{person_id}", response={200: PersonOut, **errors(401, 403, 404, 422)},
+            tags=["人员 people"])
+def person_get(request: HttpRequest, person_id: int) -> dict:
+    return _person_out(selectors.person_get_for_user(user=request.user, person_id=person_id))
+
+
+@router.patch("/people/{person_id}", response={200: PersonOut, **errors(401, 403, 404, 422)},
+              tags=["人员 people"])
+def person_update(request: HttpRequest, person_id: int, payload: PersonPatchIn) -> dict:
+    person = services.person_update(actor=request.user, person_id=person_id,
+                                    **payload.model_dump())
+    return _person_out(person)
+
+
+@router.post("/people/{person_id}/status",
+             response={200: PersonOut, **errors(401, 403, 404, 409, 422)}, tags=["人员 people"])
+def person_status(request: HttpRequest, person_id: int, payload: PersonStatusIn) -> dict:
+    person = services.person_transition(actor=request.user, person_id=person_id,
+                                        to_status=payload.to_status, reason=payload.reason)
+    return _person_out(person)
+
+
+@router.post("/people/{person_id}/reveal",
+             response={200: PersonFullOut, **errors(401, 403, 404, 422)}, tags=["人员 people"])
+def person_reveal(request: HttpRequest, person_id: int, payload: RevealIn) -> dict:
+    """The unmasked numbers, for roles that need them; the view is written to the access
+    log."""
+    person = services.person_reveal(
+        actor=request.user, person_id=person_id, purpose=payload.purpose,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    return _person_out(person, unmasked=True)
+
+
+@router.get("/people/{person_id}/timeline",
+            response={200: list[TimelineOut], **errors(401, 403, 404, 422)},
+            tags=["人员 people"])
+def person_timeline(request: HttpRequest, person_id: int) -> list[selectors.TimelineEntry]:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    return selectors.timeline_for(person)

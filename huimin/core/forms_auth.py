@@ -1,0 +1,18 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    """The login form with the messages in plain Chinese."""
+
+    error_messages = {
+        "invalid_login": "用户名或密码不正确，请重新输入。连续输错5次，账号将被锁定15分钟。",
+        "inactive": "该账号已停用，请联系管理员。",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "用户名"
+        self.fields["password"].label = "密码"
+        self.fields["username"].widget = forms.TextInput(attrs={"autofocus": True,
+                                                                "autocomplete": "username"})

@@ -1,0 +1,272 @@
+"""Pure policy of the shared kernel: resident IDs, masking, working days, roles.
+
+No database here. Sources: GB 11643—1999 (resident ID), GB/T 2260 (regions),
+《全国年节及纪念日放假办法》 and the State Council's yearly holiday notice
+(working days). See ../shared/docs/RULES.md §1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidComponent, ValidationError
+
+CITY_CODE = "140800"
+
+#: GB/T 2260 codes of Yuncheng and its 13 county-level divisions (RULES.md §1).
+COUNTIES: tuple[tuple[str, str], ...] = (
+    ("140802", "盐湖区"),
+    ("140821", "临猗县"),
+    ("140822", "万荣县"),
+    ("140823", "闻喜县"),
+    ("140824", "稷山县"),
+    ("140825", "新绛县"),
+    ("140826", "绛县"),
+    ("140827", "垣曲县"),
+    ("140828", "夏县"),
+    ("140829", "平陆县"),
+    ("140830", "芮城县"),
+    ("140881", "永济市"),
+    ("140882", "河津市"),
+)
+
+
+# --------------------------------------------------------------------------- resident ID
+
+
+class ResidentIdError(ValueError):
+    """A resident ID that GB 11643 refuses; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+    address_code: str
+
+
+def resident_id_parse(raw: str, *, today: dt.date) -> ResidentId:
+    """Validate an 18-character resident ID (GB 11643—1999) and derive birth date and sex.
+
+    Lower-case ``x`` is accepted and stored upper-case. 15-digit numbers, bad dates,
+    dates in the future and wrong check characters are refused with a message naming
+    the problem. Raises ResidentIdError.
+    """
+    number = (raw or "").strip().replace(" ", "").upper()
+    if not number:
+        raise ResidentIdError("请填写居民身份证号码。")
+    if len(number) == 15 and number.isdigit():
+        raise ResidentIdError(
+            "这是15位的旧身份证号码，不再受理：请填写18位居民身份证号码（第二代身份证）。"
+        )
+    if len(number) != 18:
+        raise ResidentIdError(f"居民身份证号码应为18位，您填写了{len(number)}位。")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ResidentIdError("居民身份证号码前17位应为数字，第18位应为数字或X。")
+    try:
+        birth = ric.get_birth_date(number)
+    except (InvalidComponent, ValueError):
+        raise ResidentIdError(
+            f"居民身份证号码第7至14位的出生日期“{number[6:14]}”不是有效日期。"
+        ) from None
+    if birth > today:
+        raise ResidentIdError(
+            f"居民身份证号码中的出生日期{birth.isoformat()}晚于今天，请核对。"
+        )
+    expected = ric.calc_check_digit(number)
+    if expected != number[17]:
+        raise ResidentIdError(
+            f"居民身份证号码校验码错误：按前17位计算，第18位应为“{expected}”，"
+            f"您填写的是“{number[17]}”。请核对号码是否抄错。"
+        )
+    try:
+        ric.get_birth_place(number)
+    except (InvalidComponent, KeyError):
+        raise ResidentIdError(
+            f"居民身份证号码前6位地址码“{number[:6]}”不是有效的行政区划代码，请核对。"
+        ) from None
+    try:
+        ric.validate(number)
+    except ValidationError:
+        raise ResidentIdError("居民身份证号码无效，请核对。") from None
+    sex = "M" if int(number[16]) % 2 == 1 else "F"
+    return ResidentId(number=number, birth_date=birth, sex=sex, address_code=number[:6])
+
+
+def resident_id_build(address_code: str, birth_date: dt.date, sequence: int) -> str:
+    """Compose a valid resident ID (for demo and test data): address, birth date, 3-digit
+    sequence (odd = male), check character."""
+    body = f"{address_code}{birth_date:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body)
+
+
+# --------------------------------------------------------------------------- masking
+
+
+def mask_resident_id(number: str) -> str:
+    """Show the first 4 and last 4 characters: ``1408**********0019``."""
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """Show the first 3 and last 4 digits: ``138****1234``."""
+    if not phone:
+        return ""
+    if len(phone) <= 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_bank_account(account: str) -> str:
+    """Show the first 4 and last 4 digits of a bank account."""
+    if not account:
+        return ""
+    if len(account) <= 8:
+        return "*" * len(account)
+    return account[:4] + "*" * (len(account) - 8) + account[-4:]
+
+
+def phone_normalize(raw: str) -> str:
+    """A mainland mobile (11 digits starting with 1) or a landline with area code."""
+    phone = (raw or "").strip().replace(" ", "").replace("-", "")
+    if not phone:
+        return ""
+    if not phone.isdigit() or not (
+        (len(phone) == 11 and phone.startswith("1")) or (10 <= len(phone) <= 12 and phone[0] == "0")
+    ):
+        raise ValueError("手机号码应为以1开头的11位数字，或带区号的固定电话（如03592021234）。")
+    return phone
+
+
+def bank_account_normalize(raw: str) -> str:
+    """A bank card or account number: 12 to 30 digits."""
+    account = (raw or "").strip().replace(" ", "")
+    if not account:
+        return ""
+    if not account.isdigit() or not 12 <= len(account) <= 30:
+        raise ValueError("银行账号应为12至30位数字，请去掉空格以外的符号后重新填写。")
+    return account
+
+
+# --------------------------------------------------------------------------- working days
+
+
+class CalendarUnknown(LookupError):
+    """The holiday calendar of a year is not known: neither the package nor an override."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year}年的法定节假日安排尚未录入，无法计算工作日。"
+            f"请系统管理员在“节假日安排”中录入国务院办公厅公布的{year}年放假安排后再试。"
+        )
+
+
+#: Upper bound of a working-day deadline; no rule of RULES.md needs more than a year.
+MAX_WORKING_DAYS = 366
+
+
+def working_day_deadline(
+    start: dt.date, working_days: int, is_workday: Callable[[dt.date], bool]
+) -> dt.date:
+    """The date on which N working days after ``start`` are complete.
+
+    The start day never counts; the deadline is itself a working day, so a deadline
+    that would land on a day off is the next working day (RULES.md §1).
+    ``is_workday`` raises CalendarUnknown for a year nobody knows.
+    """
+    if working_days < 1:
+        raise ValueError("工作日天数至少为1。")
+    day = start
+    counted = 0
+    while counted < working_days:
+        day += dt.timedelta(days=1)
+        if is_workday(day):
+            counted += 1
+    return day
+
+
+def working_days_between(
+    start: dt.date, end: dt.date, is_workday: Callable[[dt.date], bool]
+) -> int:
+    """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
+    if end < start:
+        return -working_days_between(end, start, is_workday)
+    return sum(
+        1 for i in range(1, (end - start).days + 1) if is_workday(start + dt.timedelta(days=i))
+    )
+
+
+# --------------------------------------------------------------------------- roles
+
+
+class Role(StrEnum):
+    CITY_ADMIN = "city_admin"
+    COUNTY_OFFICIAL = "county_official"
+    TOWNSHIP_OFFICIAL = "township_official"
+    OPERATOR = "operator"
+    INSPECTOR = "inspector"
+    EVALUATOR = "evaluator"
+    FINANCE = "finance"
+    ADJUSTER = "adjuster"
+    FEDERATION = "federation"
+    DOCTOR = "doctor"
+    CITIZEN = "citizen"
+
+
+class Perm(StrEnum):
+    PERSON_VIEW = "person.view"
+    PERSON_EDIT = "person.edit"
+    PERSON_UNMASK = "person.unmask"
+    PERSON_EXPORT = "person.export"
+    REGION_VIEW = "region.view"
+    CALENDAR_MANAGE = "calendar.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+_OFFICIAL = {
+    Perm.PERSON_VIEW,
+    Perm.PERSON_EDIT,
+    Perm.PERSON_UNMASK,
+    Perm.PERSON_EXPORT,
+    Perm.REGION_VIEW,
+    Perm.AUDIT_VIEW,
+}
+
+#: What each role may do; *where* it may do it is its regions (and, for operators and
+#: citizens, what they own). Later modules add their permissions here.
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.CITY_ADMIN: frozenset(_OFFICIAL | {Perm.CALENDAR_MANAGE}),
+    Role.COUNTY_OFFICIAL: frozenset(_OFFICIAL),
+    Role.TOWNSHIP_OFFICIAL: frozenset(_OFFICIAL),
+    Role.OPERATOR: frozenset({Perm.REGION_VIEW}),
+    Role.INSPECTOR: frozenset({Perm.REGION_VIEW}),
+    Role.EVALUATOR: frozenset({Perm.REGION_VIEW}),
+    Role.FINANCE: frozenset(
+        {Perm.PERSON_VIEW, Perm.PERSON_UNMASK, Perm.PERSON_EXPORT, Perm.REGION_VIEW}
+    ),
+    Role.ADJUSTER: frozenset({Perm.REGION_VIEW}),
+    Role.FEDERATION: frozenset(
+        {Perm.PERSON_VIEW, Perm.PERSON_EDIT, Perm.PERSON_UNMASK, Perm.REGION_VIEW}
+    ),
+    Role.DOCTOR: frozenset({Perm.REGION_VIEW}),
+    # A citizen sees their own record (ownership), unmasked, without an export.
+    Role.CITIZEN: frozenset({Perm.PERSON_VIEW}),
+}
+
+#: Roles whose scope is what they own rather than a region.
+OWNERSHIP_ROLES = frozenset({Role.OPERATOR, Role.CITIZEN})
+
+
+def role_has(role: str, perm: Perm) -> bool:
+    try:
+        return perm in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,293 @@
+"""Reads of the shared kernel, always scoped to the acting user.
+
+Scoping lives here, below every interface, so pages, API, exports and tasks share it:
+``region_scope_q`` is the one place that decides what regions a user reaches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import chinese_calendar
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+
+from huimin.core import rules
+from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
+from huimin.core.models import AccessLog, Event, HolidayDay, HolidayYear, Person, Region, User
+
+# --------------------------------------------------------------------------- scoping
+
+
+def region_paths_for_user(user: User) -> list[str]:
+    """The paths of the regions a user serves; a superuser serves the whole tree."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return [""]
+    cached = getattr(user, "_region_paths", None)
+    if cached is None:
+        cached = list(user.regions.values_list("path", flat=True))
+        user._region_paths = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def region_scope_q(user: User, field: str = "region") -> Q:
+    """A filter keeping rows whose ``field`` region is one the user serves or lies below it.
+    A user with no regions matches nothing."""
+    paths = region_paths_for_user(user)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__path__startswith": path})
+    return q
+
+
+def region_list_for_user(*, user: User) -> QuerySet[Region]:
+    paths = region_paths_for_user(user)
+    if not paths:
+        return Region.objects.none()
+    q = Q()
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return Region.objects.filter(q).select_related("parent")
+
+
+def region_get_for_user(*, user: User, code: str) -> Region:
+    try:
+        return region_list_for_user(user=user).get(code=code)
+    except Region.DoesNotExist:
+        raise NotFound("未找到该行政区划，或不在您的负责范围内。") from None
+
+
+def region_counties() -> QuerySet[Region]:
+    """The 13 county-level divisions (public information)."""
+    return Region.objects.filter(level=Region.Level.COUNTY).order_by("code")
+
+
+# --------------------------------------------------------------------------- people
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""
+    region: str = ""  # a region code: that region and below
+    sex: str = ""
+    status: str = ""
+    born_from: dt.date | None = None
+    born_to: dt.date | None = None
+
+
+def _require(user: User, perm: rules.Perm) -> None:
+    if not user.can(perm):
+        raise Forbidden()
+
+
+def person_list_for_user(*, user: User, filters: PersonFilters | None = None) -> QuerySet[Person]:
+    """People the user may see: by region for officials, only themselves for a citizen.
+    A region filter outside the user's scope is NotFound (existence never leaks)."""
+    _require(user, rules.Perm.PERSON_VIEW)
+    filters = filters or PersonFilters()
+    if user.role == rules.Role.CITIZEN and not user.is_superuser:
+        qs = Person.objects.filter(pk=user.person_id) if user.person_id else Person.objects.none()
+    else:
+        qs = Person.objects.filter(region_scope_q(user))
+    if filters.region:
+        region = region_get_for_user(user=user, code=filters.region)
+        qs = qs.filter(region__path__startswith=region.path)
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(Q(name__contains=term) | Q(resident_id=term.upper()))
+    if filters.sex:
+        qs = qs.filter(sex=filters.sex)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.born_from:
+        qs = qs.filter(birth_date__gte=filters.born_from)
+    if filters.born_to:
+        qs = qs.filter(birth_date__lte=filters.born_to)
+    return qs.select_related("region", "region__parent").order_by("-id")
+
+
+def person_get_for_user(*, user: User, person_id: int) -> Person:
+    """One person in the user's scope, else NotFound."""
+    try:
+        return person_list_for_user(user=user).get(pk=person_id)
+    except Person.DoesNotExist:
+        raise NotFound() from None
+
+
+# --------------------------------------------------------------------------- audit timeline
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    actor: str
+    kind: str  # "history" | "event" | "access"
+    title: str
+    changes: list[tuple[str, str, str]]
+    reason: str = ""
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    return str(value)
+
+
+_MASKERS = {
+    "resident_id": rules.mask_resident_id,
+    "phone": rules.mask_phone,
+    "bank_account": rules.mask_bank_account,
+}
+
+
+def timeline_for(obj: Model) -> list[TimelineEntry]:
+    """Data history (before/after of every field), state transitions and unmasked views of
+    one record, oldest first. Personal numbers stay masked in the timeline."""
+    entries: list[TimelineEntry] = []
+    model = type(obj)
+    verbose = {f.name: str(f.verbose_name) for f in model._meta.fields}
+    history = getattr(obj, "history", None)
+    if history is not None:
+        records = list(history.all().select_related("history_user").order_by("history_date"))
+        previous = None
+        kinds = {"+": "创建", "~": "修改", "-": "删除"}
+        for record in records:
+            changes: list[tuple[str, str, str]] = []
+            if previous is not None:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    mask = _MASKERS.get(change.field, lambda v: v)
+                    changes.append(
+                        (
+                            verbose.get(change.field, change.field),
+                            _display(mask(change.old) if change.old else change.old),
+                            _display(mask(change.new) if change.new else change.new),
+                        )
+                    )
+            if previous is None or changes or record.history_type != "~":
+                entries.append(
+                    TimelineEntry(
+                        at=record.history_date,
+                        actor=str(record.history_user) if record.history_user else "系统",
+                        kind="history",
+                        title=kinds.get(record.history_type, "修改"),
+                        changes=changes,
+                        reason=record.history_change_reason or "",
+                    )
+                )
+            previous = record
+    content_type = ContentType.objects.get_for_model(model)
+    for event in Event.objects.filter(content_type=content_type, object_id=obj.pk).select_related(
+        "actor"
+    ):
+        entries.append(
+            TimelineEntry(
+                at=event.created_at,
+                actor=str(event.actor) if event.actor else "系统",
+                kind="event",
+                title="状态变更",
+                changes=[("状态", event.from_status or "（无）", event.to_status)],
+                reason=event.reason,
+            )
+        )
+    for access in AccessLog.objects.filter(
+        content_type=content_type, object_id=obj.pk
+    ).select_related("actor"):
+        entries.append(
+            TimelineEntry(
+                at=access.created_at,
+                actor=str(access.actor),
+                kind="access",
+                title="查看完整信息",
+                changes=[],
+                reason=f"{access.fields}" + (f"；用途：{access.purpose}" if access.purpose else ""),
+            )
+        )
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+def status_label(model: type[Model], value: str) -> str:
+    status_cls = getattr(model, "Status", None)
+    if status_cls is None:
+        return value
+    try:
+        return str(status_cls(value).label)
+    except ValueError:
+        return value
+
+
+# --------------------------------------------------------------------------- working days
+
+
+@functools.lru_cache(maxsize=64)
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+class WorkdayCalendar:
+    """Working days from the chinesecalendar package, corrected and extended by the
+    administrators' HolidayYear/HolidayDay tables. Reads each year's overrides once."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, dict[dt.date, bool] | None] = {}
+
+    def _overrides(self, year: int) -> dict[dt.date, bool] | None:
+        if year not in self._years:
+            if HolidayYear.objects.filter(year=year).exists():
+                days = HolidayDay.objects.filter(holiday_year__year=year)
+                self._years[year] = {d.date: d.is_workday for d in days}
+            else:
+                self._years[year] = None
+        return self._years[year]
+
+    def is_workday(self, day: dt.date) -> bool:
+        overrides = self._overrides(day.year)
+        if overrides is not None:
+            if day in overrides:
+                return overrides[day]
+            if not _package_knows(day.year):
+                return day.weekday() < 5
+        if not _package_knows(day.year):
+            raise rules.CalendarUnknown(day.year)
+        return bool(chinese_calendar.is_workday(day))
+
+    def deadline(self, start: dt.date, working_days: int) -> dt.date:
+        """N working days after ``start`` (start not counted). Raises CalendarUnknownYear,
+        InvalidInput."""
+        if not 1 <= working_days <= rules.MAX_WORKING_DAYS:
+            message = f"工作日天数应在1至{rules.MAX_WORKING_DAYS}之间，您填写的是{working_days}。"
+            raise InvalidInput(message, field_errors={"working_days": message})
+        try:
+            return rules.working_day_deadline(start, working_days, self.is_workday)
+        except rules.CalendarUnknown as exc:
+            raise CalendarUnknownYear(str(exc)) from None
+
+    def working_days_left(self, today: dt.date, deadline: dt.date) -> int:
+        """Working days from today to the deadline: 0 on the day, negative when overdue."""
+        try:
+            return rules.working_days_between(today, deadline, self.is_workday)
+        except rules.CalendarUnknown as exc:
+            raise CalendarUnknownYear(str(exc)) from None
+
+
+def working_deadline(start: dt.date, working_days: int) -> dt.date:
+    """The deadline N working days after ``start`` on the official calendar."""
+    return WorkdayCalendar().deadline(start, working_days)
+
+
+def holiday_years_known() -> list[int]:
+    """Years the calendar can answer for: the package's and the administrators'."""
+    package_years = [y for y in range(2004, 2100) if _package_knows(y)]
+    return sorted(set(package_years) | set(HolidayYear.objects.values_list("year", flat=True)))

@@ -1,0 +1,281 @@
+"""Writes of the shared kernel: one function per use case, each in one transaction.
+
+``record_transition`` is the pattern every module's ``<entity>_transition`` follows:
+lock the row, check the transition table, write with update_fields, append an Event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Mapping
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from huimin.core import rules
+from huimin.core.errors import Duplicate, Forbidden, InvalidInput, InvalidTransition, NotFound
+from huimin.core.models import AccessLog, ApiToken, Event, Person, Region, User
+from huimin.core.selectors import person_get_for_user, region_get_for_user, status_label
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+def record_transition(
+    *,
+    obj: Model,
+    allowed: Mapping[str, set[str]],
+    to_status: str,
+    actor: User | None,
+    reason: str = "",
+    field: str = "status",
+) -> Model:
+    """Move a row locked by the caller (select_for_update, inside atomic) along its
+    transition table and append an Event. Raises InvalidTransition; nothing changes then."""
+    from_status = getattr(obj, field)
+    if to_status not in allowed.get(from_status, set()):
+        model = type(obj)
+        raise InvalidTransition(
+            f"当前状态为“{status_label(model, from_status)}”，"
+            f"不能变更为“{status_label(model, to_status)}”。"
+        )
+    setattr(obj, field, to_status)
+    if actor is not None:
+        obj._history_user = actor  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason  # type: ignore[attr-defined]
+    update_fields = [field]
+    if any(f.name == "updated_at" for f in obj._meta.fields):
+        update_fields.append("updated_at")
+    obj.save(update_fields=update_fields)
+    Event.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+    return obj
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def region_create(*, code: str, name: str, level: str, parent: Region | None) -> Region:
+    """Add a node to the region tree; its path is the parent's path plus its code."""
+    path = f"{parent.path if parent else ''}{code}/"
+    return Region.objects.create(code=code, name=name, level=level, parent=parent, path=path)
+
+
+# --------------------------------------------------------------------------- people
+
+
+PERSON_TRANSITIONS: dict[str, set[str]] = {
+    Person.Status.ACTIVE: {Person.Status.MOVED_OUT, Person.Status.DECEASED},
+    Person.Status.MOVED_OUT: {Person.Status.ACTIVE},
+    Person.Status.DECEASED: set(),
+}
+
+
+def _person_fields(
+    *, phone: str, bank_account: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    try:
+        values["phone"] = rules.phone_normalize(phone)
+    except ValueError as exc:
+        errors["phone"] = str(exc)
+    try:
+        values["bank_account"] = rules.bank_account_normalize(bank_account)
+    except ValueError as exc:
+        errors["bank_account"] = str(exc)
+    return values, errors
+
+
+def _raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise InvalidInput("；".join(errors.values()), field_errors=errors)
+
+
+def person_create(
+    *,
+    actor: User,
+    resident_id: str,
+    name: str,
+    region_code: str,
+    phone: str = "",
+    bank_name: str = "",
+    bank_account: str = "",
+) -> Person:
+    """Register a person in a region the actor serves. Birth date and sex come from the
+    resident ID. Raises InvalidInput, Duplicate, NotFound, Forbidden."""
+    if not actor.can(rules.Perm.PERSON_EDIT):
+        raise Forbidden()
+    errors: dict[str, str] = {}
+    parsed = None
+    try:
+        parsed = rules.resident_id_parse(resident_id, today=today())
+    except rules.ResidentIdError as exc:
+        errors["resident_id"] = str(exc)
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "请填写姓名。"
+    elif len(name) > 50:
+        errors["name"] = "姓名不能超过50个字。"
+    values, field_errors = _person_fields(phone=phone, bank_account=bank_account)
+    errors.update(field_errors)
+    if not region_code:
+        errors["region"] = "请选择户籍所在地。"
+    _raise_if(errors)
+    assert parsed is not None  # noqa: S101 - errors would have been raised
+    region = region_get_for_user(user=actor, code=region_code)
+    person = Person(
+        resident_id=parsed.number,
+        name=name,
+        birth_date=parsed.birth_date,
+        sex=parsed.sex,
+        region=region,
+        bank_name=(bank_name or "").strip(),
+        **values,
+    )
+    person._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise Duplicate(
+            f"居民身份证号码{rules.mask_resident_id(parsed.number)}已登记，不能重复登记。"
+            "请在人员列表中按身份证号查找该人员。",
+            field_errors={"resident_id": "该身份证号码已登记，不能重复登记。"},
+        ) from None
+    return person
+
+
+def person_update(
+    *,
+    actor: User,
+    person_id: int,
+    name: str,
+    phone: str,
+    bank_name: str,
+    bank_account: str,
+    region_code: str | None = None,
+) -> Person:
+    """Change a person's contact, bank and (within the actor's scope) hukou region. The
+    resident ID is the key and never changes. Raises InvalidInput, NotFound, Forbidden."""
+    if not actor.can(rules.Perm.PERSON_EDIT):
+        raise Forbidden()
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "请填写姓名。"
+    values, field_errors = _person_fields(phone=phone, bank_account=bank_account)
+    errors.update(field_errors)
+    _raise_if(errors)
+    with transaction.atomic():
+        person_get_for_user(user=actor, person_id=person_id)  # scope check
+        person = Person.objects.select_for_update().get(pk=person_id)
+        person.name = name
+        person.phone = values["phone"]
+        person.bank_account = values["bank_account"]
+        person.bank_name = (bank_name or "").strip()
+        fields = ["name", "phone", "bank_account", "bank_name", "updated_at"]
+        if region_code and region_code != person.region.code:
+            person.region = region_get_for_user(user=actor, code=region_code)
+            fields.append("region")
+        person._history_user = actor  # type: ignore[attr-defined]
+        person.save(update_fields=fields)
+    return person
+
+
+def person_transition(*, actor: User, person_id: int, to_status: str, reason: str) -> Person:
+    """Record a hukou move out of the city, a return, or a death. A reason is required.
+    Raises InvalidTransition, InvalidInput, NotFound, Forbidden."""
+    if not actor.can(rules.Perm.PERSON_EDIT):
+        raise Forbidden()
+    if to_status not in Person.Status.values:
+        raise InvalidInput(f"未知的状态“{to_status}”。")
+    if not (reason or "").strip():
+        message = "请填写变更原因（如死亡医学证明编号、户口迁移证编号）。"
+        raise InvalidInput(message, field_errors={"reason": message})
+    with transaction.atomic():
+        person_get_for_user(user=actor, person_id=person_id)
+        person = Person.objects.select_for_update().get(pk=person_id)
+        record_transition(
+            obj=person, allowed=PERSON_TRANSITIONS, to_status=to_status, actor=actor,
+            reason=reason.strip(),
+        )
+    return person
+
+
+UNMASKED_FIELDS = ("resident_id", "phone", "bank_account")
+
+
+def person_reveal(
+    *, actor: User, person_id: int, purpose: str = "", ip_address: str | None = None
+) -> Person:
+    """Let a role that needs them see a person's full numbers, and log the view (PIPL).
+    A citizen seeing their own record is not logged. Raises Forbidden, NotFound."""
+    person = person_get_for_user(user=actor, person_id=person_id)
+    if actor.role == rules.Role.CITIZEN and person.pk == actor.person_id:
+        return person
+    if not actor.can(rules.Perm.PERSON_UNMASK):
+        raise Forbidden("您的角色无权查看完整的身份证号、电话和银行账号。")
+    AccessLog.objects.create(
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=person.pk,
+        fields="身份证号、联系电话、银行账号",
+        purpose=(purpose or "")[:200],
+        ip_address=ip_address,
+    )
+    return person
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a bearer token; the key is returned once and only its hash is kept."""
+    key = "hm_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name or "API", prefix=key[:8], key_hash=_token_hash(key)
+    )
+    return token, key
+
+
+def api_token_authenticate(key: str) -> User | None:
+    """The active user behind a bearer token, or None. Marks the token used."""
+    try:
+        token = ApiToken.objects.select_related("user").get(
+            key_hash=_token_hash(key), revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise NotFound("未找到该令牌，或已吊销。")
+    return ApiToken.objects.get(pk=token_id)

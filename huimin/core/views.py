@@ -1,0 +1,272 @@
+"""Pages of the shared kernel. Each view resolves with a selector, calls one service and
+renders; domain errors become pages in DomainErrorMiddleware."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from huimin.core import rules, selectors, services
+from huimin.core.errors import DomainError, Forbidden
+from huimin.core.forms import DeadlineForm, PersonFilterForm, PersonForm, PersonStatusForm
+from huimin.core.models import Region
+from huimin.core.navigation import ROLE_HOME, nav_for
+from huimin.core.spreadsheets import xlsx_response
+
+PAGE_SIZE = 50
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("home" if request.user.is_authenticated else "login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role = rules.Role(user.role)
+    stats = []
+    if user.can(rules.Perm.PERSON_VIEW) and role != rules.Role.CITIZEN:
+        stats.append(("在册人员", selectors.person_list_for_user(user=user).count(), "人"))
+    regions = list(user.regions.all())
+    cards = [item for item in nav_for(user) if item.url_name != "home"]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "role_home": ROLE_HOME[role],
+            "role_label": user.get_role_display(),
+            "regions": regions,
+            "stats": stats,
+            "cards": cards,
+        },
+    )
+
+
+def _filters(request: HttpRequest, regions: list[Region]) -> tuple[PersonFilterForm, selectors.PersonFilters]:
+    form = PersonFilterForm(request.GET or None, regions=regions)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return form, selectors.PersonFilters(
+            q=data["q"], region=data["region"], sex=data["sex"], status=data["status"],
+            born_from=data["born_from"], born_to=data["born_to"],
+        )
+    return form, selectors.PersonFilters()
+
+
+def _filter_regions(user) -> list[Region]:  # noqa: ANN001
+    return list(
+        selectors.region_list_for_user(user=user).filter(
+            level__in=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP]
+        )
+    )
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    regions = _filter_regions(request.user)
+    form, filters = _filters(request, regions)
+    people = selectors.person_list_for_user(user=request.user, filters=filters)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "core/_person_rows.html" if request.htmx else "core/person_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_edit": request.user.can(rules.Perm.PERSON_EDIT),
+            "can_export": request.user.can(rules.Perm.PERSON_EXPORT),
+        },
+    )
+
+
+@login_required
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as .xlsx; numbers always masked."""
+    if not request.user.can(rules.Perm.PERSON_EXPORT):
+        raise Forbidden("您的角色无权导出人员名单。")
+    _form, filters = _filters(request, _filter_regions(request.user))
+    people = selectors.person_list_for_user(user=request.user, filters=filters)
+    rows = (
+        (
+            p.name, p.masked_resident_id, p.get_sex_display(), p.birth_date.isoformat(),
+            p.region.name, p.masked_phone, p.bank_name, p.masked_bank_account,
+            p.get_status_display(),
+        )
+        for p in people.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        "人员名单", "人员名单",
+        ["姓名", "身份证号（脱敏）", "性别", "出生日期", "户籍所在地", "联系电话（脱敏）",
+         "开户银行", "银行账号（脱敏）", "状态"],
+        rows,
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    own = request.user.role == rules.Role.CITIZEN and person.pk == request.user.person_id
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "revealed": own,
+            "own": own,
+            "timeline": selectors.timeline_for(person),
+            "can_edit": request.user.can(rules.Perm.PERSON_EDIT),
+            "can_reveal": request.user.can(rules.Perm.PERSON_UNMASK) and not own,
+            "status_form": PersonStatusForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = services.person_reveal(
+        actor=request.user, person_id=person_id, purpose=request.POST.get("purpose", ""),
+        ip_address=client_ip(request),
+    )
+    if request.htmx:
+        return render(request, "core/_person_numbers.html",
+                      {"person": person, "revealed": True, "own": False})
+    messages.info(request, "已显示完整信息，本次查看已记录。")
+    return render(
+        request,
+        "core/person_detail.html",
+        {"person": person, "revealed": True, "own": False, "timeline": selectors.timeline_for(person),
+         "can_edit": request.user.can(rules.Perm.PERSON_EDIT), "can_reveal": False,
+         "status_form": PersonStatusForm()},
+    )
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(rules.Perm.PERSON_EDIT):
+        raise Forbidden()
+    regions = _filter_regions(request.user)
+    form = PersonForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                actor=request.user, resident_id=data["resident_id"], name=data["name"],
+                region_code=data["region"], phone=data["phone"], bank_name=data["bank_name"],
+                bank_account=data["bank_account"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已登记：{person.name}。")
+            return redirect("person_detail", person_id=person.pk)
+    return render(request, "core/person_form.html", {"form": form, "title": "登记人员"})
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    if not request.user.can(rules.Perm.PERSON_EDIT):
+        raise Forbidden()
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    initial = {
+        "resident_id": person.masked_resident_id, "name": person.name,
+        "region": person.region.code, "phone": person.phone, "bank_name": person.bank_name,
+        "bank_account": person.bank_account,
+    }
+    regions = _filter_regions(request.user)
+    form = PersonForm(request.POST or None, initial=initial, regions=regions, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_update(
+                actor=request.user, person_id=person.pk, name=data["name"], phone=data["phone"],
+                bank_name=data["bank_name"], bank_account=data["bank_account"],
+                region_code=data["region"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect("person_detail", person_id=person.pk)
+    return render(
+        request, "core/person_form.html", {"form": form, "title": f"修改：{person.name}",
+                                           "person": person},
+    )
+
+
+@login_required
+@require_POST
+def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
+    form = PersonStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择新状态并填写原因。")
+        return redirect("person_detail", person_id=person_id)
+    services.person_transition(
+        actor=request.user, person_id=person_id, to_status=form.cleaned_data["to_status"],
+        reason=form.cleaned_data["reason"],
+    )
+    messages.success(request, "状态已变更。")
+    return redirect("person_detail", person_id=person_id)
+
+
+def _form_errors(form, exc: DomainError) -> None:  # noqa: ANN001
+    """Put a service's field messages next to their fields, the rest on top of the form."""
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+    for field, message in exc.field_errors.items():
+        usable = field in form.fields and not form.fields[field].disabled
+        form.add_error(field if usable else None, message)
+
+
+@login_required
+def region_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(rules.Perm.REGION_VIEW):
+        raise Forbidden()
+    regions = selectors.region_list_for_user(user=request.user).order_by("path")
+    return render(request, "core/region_list.html", {"regions": regions})
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Public working-day calculator (the same service as /api/calendar/deadline)."""
+    form = DeadlineForm(request.GET or None)
+    result = error = None
+    if form.is_bound and form.is_valid():
+        try:
+            deadline = selectors.working_deadline(
+                form.cleaned_data["start"], form.cleaned_data["working_days"]
+            )
+            result = {"deadline": deadline, **form.cleaned_data}
+        except DomainError as exc:
+            error = exc.message
+    template = "core/_calendar_result.html" if request.htmx else "core/calendar.html"
+    return render(
+        request, template,
+        {"form": form, "result": result, "error": error,
+         "api_url": reverse("api:calendar_deadline")},
+    )
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"message": str(exception or "")}, status=403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", {}, status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", {}, status=500)
+
