@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer as NinjaJSONRenderer
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
@@ -27,7 +28,14 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class JSONRenderer(NinjaJSONRenderer):
+    """Chinese text as UTF-8, not \\u escapes."""
+
+    json_dumps_params: ClassVar[dict[str, Any]] = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=JSONRenderer(),
     title="惠民 Huimin API",
     version="1",
     description=(
