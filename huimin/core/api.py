@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictStr
 
 from huimin.core import rules, selectors, services
@@ -34,8 +34,6 @@ calendar_router = Router(tags=["工作日 calendar"])
 
 
 class DeadlineQuery(Schema):
-    model_config = ConfigDict(extra="forbid")
-
     start: dt.date = Field(description="起始日期 YYYY-MM-DD，当天不计入")
     working_days: int = Field(ge=1, le=rules.MAX_WORKING_DAYS, description="工作日数")
 
@@ -229,10 +227,10 @@ class TimelineOut(Schema):
 
 @router.post("/people", response={201: PersonOut, **errors(401, 403, 404, 409, 422)},
              tags=["人员 people"])
-def person_create(request: HttpRequest, payload: PersonIn) -> tuple[int, dict]:
+def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict]:
     """Register a person; birth date and sex come from the resident ID."""
     person = services.person_create(actor=request.user, **payload.model_dump())
-    return 201, _person_out(person)
+    return Status(201, _person_out(person))
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **errors(401, 403, 404, 422)},

@@ -10,7 +10,9 @@ from huimin.core.rules import MAX_WORKING_DAYS
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label="姓名或身份证号", required=False, max_length=50)
-    region = forms.ChoiceField(label="区域", required=False)
+    # A CharField, not a ChoiceField: the selector, not the form, decides what is in scope
+    # (an out-of-scope code is a 404 on every interface).
+    region = forms.CharField(label="区域", required=False, max_length=12, widget=forms.Select)
     sex = forms.ChoiceField(
         label="性别", required=False, choices=[("", "全部"), *Person.Sex.choices]
     )
@@ -24,7 +26,7 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args, regions=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "全部")] + [
+        self.fields["region"].widget.choices = [("", "全部")] + [
             (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
         ]
 

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from stdnum import numdb
 from stdnum.cn import ric
-from stdnum.exceptions import InvalidComponent, ValidationError
+from stdnum.exceptions import InvalidComponent
 
 CITY_CODE = "140800"
 
@@ -84,25 +85,30 @@ def resident_id_parse(raw: str, *, today: dt.date) -> ResidentId:
             f"居民身份证号码校验码错误：按前17位计算，第18位应为“{expected}”，"
             f"您填写的是“{number[17]}”。请核对号码是否抄错。"
         )
-    try:
-        ric.get_birth_place(number)
-    except (InvalidComponent, KeyError):
+    if not _address_code_known(number[:6]):
         raise ResidentIdError(
             f"居民身份证号码前6位地址码“{number[:6]}”不是有效的行政区划代码，请核对。"
-        ) from None
-    try:
-        ric.validate(number)
-    except ValidationError:
-        raise ResidentIdError("居民身份证号码无效，请核对。") from None
+        )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return ResidentId(number=number, birth_date=birth, sex=sex, address_code=number[:6])
+
+
+def _address_code_known(code: str) -> bool:
+    """The address code is a county-level code of GB/T 2260 in any period.
+
+    Not checked against the birth year (as ``stdnum.cn.ric.validate`` does): an ID first
+    issued after a re-coding carries the new code, so a 盐湖区 resident born in 1995 has
+    140802 although that code dates from 2000 (docs/adr/0006-resident-id-address-code.md).
+    """
+    info = {k for _part, props in numdb.get("cn/loc").info(code) for k in props}
+    return "county" in info
 
 
 def resident_id_build(address_code: str, birth_date: dt.date, sequence: int) -> str:
     """Compose a valid resident ID (for demo and test data): address, birth date, 3-digit
     sequence (odd = male), check character."""
     body = f"{address_code}{birth_date:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check char
 
 
 # --------------------------------------------------------------------------- masking

@@ -147,6 +147,22 @@ _MASKERS = {
 }
 
 
+def _shower(model: type[Model], field_name: str) -> Any:
+    """How a field's value appears on the timeline: masked numbers, related rows by name,
+    choices by label."""
+    if field_name in _MASKERS:
+        mask = _MASKERS[field_name]
+        return lambda v: mask(v) if v else v
+    field = model._meta.get_field(field_name)
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model
+        return lambda v: str(related._default_manager.filter(pk=v).first() or v) if v else v
+    if getattr(field, "choices", None):
+        labels = dict(field.choices)
+        return lambda v: labels.get(v, v)
+    return lambda v: v
+
+
 def timeline_for(obj: Model) -> list[TimelineEntry]:
     """Data history (before/after of every field), state transitions and unmasked views of
     one record, oldest first. Personal numbers stay masked in the timeline."""
@@ -163,12 +179,12 @@ def timeline_for(obj: Model) -> list[TimelineEntry]:
             if previous is not None:
                 delta = record.diff_against(previous)
                 for change in delta.changes:
-                    mask = _MASKERS.get(change.field, lambda v: v)
+                    show = _shower(model, change.field)
                     changes.append(
                         (
                             verbose.get(change.field, change.field),
-                            _display(mask(change.old) if change.old else change.old),
-                            _display(mask(change.new) if change.new else change.new),
+                            _display(show(change.old)),
+                            _display(show(change.new)),
                         )
                     )
             if previous is None or changes or record.history_type != "~":
