@@ -6,13 +6,14 @@ from typing import Any, ClassVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer as NinjaJSONRenderer
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer as NinjaJSONRenderer
 from ninja.security import HttpBearer, django_auth
 
 from huimin.core import services
-from huimin.core.api import calendar_router, router as core_router
+from huimin.core.api import calendar_router
+from huimin.core.api import router as core_router
 from huimin.core.errors import DomainError
 
 
@@ -99,7 +100,8 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
     errors = [_chinese(e) for e in exc.errors]
     detail = "；".join(e["message"] for e in errors) or "请求参数无效。"
     return api.create_response(
-        request, {"detail": f"请求参数有误：{detail}。", "code": "invalid", "errors": errors},
+        request,
+        {"detail": f"请求参数有误：{detail}。", "code": "invalid", "errors": errors},
         status=422,
     )
 
@@ -116,8 +118,11 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request,
-        {"detail": "请先登录，或在 Authorization 头中提供有效的 Bearer 令牌。",
-         "code": "unauthenticated", "errors": []},
+        {
+            "detail": "请先登录，或在 Authorization 头中提供有效的 Bearer 令牌。",
+            "code": "unauthenticated",
+            "errors": [],
+        },
         status=401,
     )
 
@@ -125,7 +130,8 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(AuthorizationError)
 def _unauthorized(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "您的角色无权进行此操作。", "code": "forbidden", "errors": []},
+        request,
+        {"detail": "您的角色无权进行此操作。", "code": "forbidden", "errors": []},
         status=403,
     )
 
@@ -133,7 +139,8 @@ def _unauthorized(request: HttpRequest, exc: AuthorizationError) -> HttpResponse
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "未找到该记录，或您无权查看。", "code": "not_found", "errors": []},
+        request,
+        {"detail": "未找到该记录，或您无权查看。", "code": "not_found", "errors": []},
         status=404,
     )
 

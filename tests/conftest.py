@@ -21,8 +21,14 @@ YANHU = "140802"
 @pytest.fixture
 def city(db) -> dict[str, Region]:
     """The region tree of Yuncheng: the city, 13 counties, demo townships and villages."""
-    ctx = DemoContext(seed=1, scale="small", rng=random.Random(1), faker=Faker("zh_CN"),
-                      today=dt.date(2026, 11, 29), log=lambda _: None)
+    ctx = DemoContext(
+        seed=1,
+        scale="small",
+        rng=random.Random(1),
+        faker=Faker("zh_CN"),
+        today=dt.date(2026, 11, 29),
+        log=lambda _: None,
+    )
     build_regions(ctx)
     return ctx.regions
 
@@ -30,8 +36,13 @@ def city(db) -> dict[str, Region]:
 @pytest.fixture
 def make_user(city) -> Callable[..., User]:
     def _make(username: str, role: str, regions: tuple[str, ...] = (), **fields) -> User:
-        user = User.objects.create_user(username=username, password="pw-Huimin-2026", role=role,
-                                        full_name=fields.pop("full_name", username), **fields)
+        user = User.objects.create_user(
+            username=username,
+            password="pw-Huimin-2026",
+            role=role,
+            full_name=fields.pop("full_name", username),
+            **fields,
+        )
         user.regions.set([city[c] for c in regions])
         return user
 
@@ -42,14 +53,24 @@ def make_user(city) -> Callable[..., User]:
 def make_person(city) -> Callable[..., Person]:
     counter = iter(range(1, 999))
 
-    def _make(region: str, name: str = "张三", birth: dt.date = dt.date(1990, 3, 7),
-              sex: str = "M", **fields) -> Person:
+    def _make(
+        region: str,
+        name: str = "张三",
+        birth: dt.date = dt.date(1990, 3, 7),
+        sex: str = "M",
+        **fields,
+    ) -> Person:
         seq = next(counter) * 2 + (1 if sex == "M" else 0)
         number = rules.resident_id_build(region[:6], birth, seq % 1000)
         return Person.objects.create(
-            resident_id=number, name=name, birth_date=birth, sex=sex, region=city[region],
+            resident_id=number,
+            name=name,
+            birth_date=birth,
+            sex=sex,
+            region=city[region],
             phone=fields.pop("phone", "13835901234"),
-            bank_account=fields.pop("bank_account", "6217000012345678901"), **fields,
+            bank_account=fields.pop("bank_account", "6217000012345678901"),
+            **fields,
         )
 
     return _make

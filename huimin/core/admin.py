@@ -3,7 +3,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from huimin.core.models import AccessLog, ApiToken, Event, HolidayDay, HolidayYear, Person, Region, User
+from huimin.core.models import (
+    AccessLog,
+    ApiToken,
+    Event,
+    HolidayDay,
+    HolidayYear,
+    Person,
+    Region,
+    User,
+)
 
 
 class HolidayDayForm(forms.ModelForm):
@@ -33,9 +42,16 @@ class HolidayDayInline(admin.TabularInline):
 class HolidayYearAdmin(SimpleHistoryAdmin):
     list_display = ["year", "notice"]
     inlines = [HolidayDayInline]
-    fieldsets = [(None, {"fields": ["year", "notice"],
-                         "description": "录入国务院办公厅公布的当年放假安排：每个放假的工作日记为“休息”，"
-                                        "每个调休上班的周末记为“上班”。未列出的日期按周一至周五上班计算。"})]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["year", "notice"],
+                "description": "录入国务院办公厅公布的当年放假安排：每个放假的工作日记为“休息”，"
+                "每个调休上班的周末记为“上班”。未列出的日期按周一至周五上班计算。",
+            },
+        )
+    ]
 
 
 @admin.register(Region)

@@ -13,6 +13,7 @@ from huimin.core import rules, selectors, services
 from huimin.core.errors import Forbidden
 from huimin.core.models import Person
 
+
 class FieldErrorOut(Schema):
     field: str
     message: str
@@ -80,7 +81,9 @@ class MeOut(Schema):
 
 def _region_out(region) -> RegionOut:  # noqa: ANN001
     return RegionOut(
-        code=region.code, name=region.name, level=region.level,
+        code=region.code,
+        name=region.name,
+        level=region.level,
         parent_code=region.parent.code if region.parent else None,
     )
 
@@ -89,7 +92,9 @@ def _region_out(region) -> RegionOut:  # noqa: ANN001
 def me(request: HttpRequest) -> MeOut:
     user = request.user
     return MeOut(
-        username=user.username, full_name=user.full_name, role=user.role,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
         role_label=user.get_role_display(),
         regions=[_region_out(r) for r in user.regions.select_related("parent")],
     )
@@ -162,15 +167,20 @@ class PersonPageOut(Schema):
     items: list[PersonOut]
 
 
-@router.get("/people", response={200: PersonPageOut, **errors(401, 403, 404, 422)},
-            tags=["人员 people"])
+@router.get(
+    "/people", response={200: PersonPageOut, **errors(401, 403, 404, 422)}, tags=["人员 people"]
+)
 def person_list(request: HttpRequest, query: Query[PersonFilterQuery]) -> dict:
     """People in the user's regions, masked, filtered and paginated."""
     people = selectors.person_list_for_user(
         user=request.user,
         filters=selectors.PersonFilters(
-            q=query.q, region=query.region, sex=query.sex, status=query.status,
-            born_from=query.born_from, born_to=query.born_to,
+            q=query.q,
+            region=query.region,
+            sex=query.sex,
+            status=query.status,
+            born_from=query.born_from,
+            born_to=query.born_to,
         ),
     )
     offset = (query.page - 1) * query.page_size
@@ -225,51 +235,68 @@ class TimelineOut(Schema):
     reason: str
 
 
-@router.post("/people", response={201: PersonOut, **errors(401, 403, 404, 409, 422)},
-             tags=["人员 people"])
+@router.post(
+    "/people", response={201: PersonOut, **errors(401, 403, 404, 409, 422)}, tags=["人员 people"]
+)
 def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict]:
     """Register a person; birth date and sex come from the resident ID."""
     person = services.person_create(actor=request.user, **payload.model_dump())
     return Status(201, _person_out(person))
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, **errors(401, 403, 404, 422)},
-            tags=["人员 people"])
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonOut, **errors(401, 403, 404, 422)},
+    tags=["人员 people"],
+)
 def person_get(request: HttpRequest, person_id: int) -> dict:
     return _person_out(selectors.person_get_for_user(user=request.user, person_id=person_id))
 
 
-@router.patch("/people/{person_id}", response={200: PersonOut, **errors(401, 403, 404, 422)},
-              tags=["人员 people"])
+@router.patch(
+    "/people/{person_id}",
+    response={200: PersonOut, **errors(401, 403, 404, 422)},
+    tags=["人员 people"],
+)
 def person_update(request: HttpRequest, person_id: int, payload: PersonPatchIn) -> dict:
-    person = services.person_update(actor=request.user, person_id=person_id,
-                                    **payload.model_dump())
+    person = services.person_update(actor=request.user, person_id=person_id, **payload.model_dump())
     return _person_out(person)
 
 
-@router.post("/people/{person_id}/status",
-             response={200: PersonOut, **errors(401, 403, 404, 409, 422)}, tags=["人员 people"])
+@router.post(
+    "/people/{person_id}/status",
+    response={200: PersonOut, **errors(401, 403, 404, 409, 422)},
+    tags=["人员 people"],
+)
 def person_status(request: HttpRequest, person_id: int, payload: PersonStatusIn) -> dict:
-    person = services.person_transition(actor=request.user, person_id=person_id,
-                                        to_status=payload.to_status, reason=payload.reason)
+    person = services.person_transition(
+        actor=request.user, person_id=person_id, to_status=payload.to_status, reason=payload.reason
+    )
     return _person_out(person)
 
 
-@router.post("/people/{person_id}/reveal",
-             response={200: PersonFullOut, **errors(401, 403, 404, 422)}, tags=["人员 people"])
+@router.post(
+    "/people/{person_id}/reveal",
+    response={200: PersonFullOut, **errors(401, 403, 404, 422)},
+    tags=["人员 people"],
+)
 def person_reveal(request: HttpRequest, person_id: int, payload: RevealIn) -> dict:
     """The unmasked numbers, for roles that need them; the view is written to the access
     log."""
     person = services.person_reveal(
-        actor=request.user, person_id=person_id, purpose=payload.purpose,
+        actor=request.user,
+        person_id=person_id,
+        purpose=payload.purpose,
         ip_address=request.META.get("REMOTE_ADDR"),
     )
     return _person_out(person, unmasked=True)
 
 
-@router.get("/people/{person_id}/timeline",
-            response={200: list[TimelineOut], **errors(401, 403, 404, 422)},
-            tags=["人员 people"])
+@router.get(
+    "/people/{person_id}/timeline",
+    response={200: list[TimelineOut], **errors(401, 403, 404, 422)},
+    tags=["人员 people"],
+)
 def person_timeline(request: HttpRequest, person_id: int) -> list[selectors.TimelineEntry]:
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     return selectors.timeline_for(person)

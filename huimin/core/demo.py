@@ -60,27 +60,46 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", User.Role.CITY_ADMIN, "市卫健委管理员", "运城市卫生健康委员会",
-                ("140800",), staff=True),
-    DemoAccount("yanhu", User.Role.COUNTY_OFFICIAL, "盐湖区卫健局干部", "盐湖区卫生健康局",
-                ("140802",)),
-    DemoAccount("wanrong", User.Role.COUNTY_OFFICIAL, "万荣县卫健局干部", "万荣县卫生健康局",
-                ("140822",)),
-    DemoAccount("pinglu", User.Role.COUNTY_OFFICIAL, "平陆县卫健局干部", "平陆县卫生健康局",
-                ("140829",)),
-    DemoAccount("beicheng", User.Role.TOWNSHIP_OFFICIAL, "北城街道干部", "盐湖区北城街道办事处",
-                ("140802100",)),
-    DemoAccount("operator", User.Role.OPERATOR, "托育机构经办人", "盐湖区综合托育服务中心",
-                ("140802",)),
-    DemoAccount("inspector", User.Role.INSPECTOR, "卫生监督员", "运城市卫生健康综合行政执法队",
-                ("140800",)),
-    DemoAccount("evaluator", User.Role.EVALUATOR, "评估专家", "运城幼儿师范高等专科学校",
-                ("140800",)),
+    DemoAccount(
+        "admin",
+        User.Role.CITY_ADMIN,
+        "市卫健委管理员",
+        "运城市卫生健康委员会",
+        ("140800",),
+        staff=True,
+    ),
+    DemoAccount(
+        "yanhu", User.Role.COUNTY_OFFICIAL, "盐湖区卫健局干部", "盐湖区卫生健康局", ("140802",)
+    ),
+    DemoAccount(
+        "wanrong", User.Role.COUNTY_OFFICIAL, "万荣县卫健局干部", "万荣县卫生健康局", ("140822",)
+    ),
+    DemoAccount(
+        "pinglu", User.Role.COUNTY_OFFICIAL, "平陆县卫健局干部", "平陆县卫生健康局", ("140829",)
+    ),
+    DemoAccount(
+        "beicheng",
+        User.Role.TOWNSHIP_OFFICIAL,
+        "北城街道干部",
+        "盐湖区北城街道办事处",
+        ("140802100",),
+    ),
+    DemoAccount(
+        "operator", User.Role.OPERATOR, "托育机构经办人", "盐湖区综合托育服务中心", ("140802",)
+    ),
+    DemoAccount(
+        "inspector", User.Role.INSPECTOR, "卫生监督员", "运城市卫生健康综合行政执法队", ("140800",)
+    ),
+    DemoAccount(
+        "evaluator", User.Role.EVALUATOR, "评估专家", "运城幼儿师范高等专科学校", ("140800",)
+    ),
     DemoAccount("finance", User.Role.FINANCE, "财政局经办人", "运城市财政局", ("140800",)),
-    DemoAccount("adjuster", User.Role.ADJUSTER, "人保财险查勘员", "中国人保财险平陆支公司",
-                ("140829",)),
-    DemoAccount("federation", User.Role.FEDERATION, "残联工作人员", "万荣县残疾人联合会",
-                ("140822",)),
+    DemoAccount(
+        "adjuster", User.Role.ADJUSTER, "人保财险查勘员", "中国人保财险平陆支公司", ("140829",)
+    ),
+    DemoAccount(
+        "federation", User.Role.FEDERATION, "残联工作人员", "万荣县残疾人联合会", ("140822",)
+    ),
     DemoAccount("doctor", User.Role.DOCTOR, "评残医生", "运城市中心医院", ("140800",)),
     DemoAccount("citizen", User.Role.CITIZEN, "", "", ()),
 )
@@ -123,7 +142,12 @@ def random_bank_account(rng: random.Random) -> str:
     )
 
 
-BANKS = ("山西银行运城分行", "中国农业银行运城分行", "中国工商银行运城分行", "中国邮政储蓄银行运城市分行")
+BANKS = (
+    "山西银行运城分行",
+    "中国农业银行运城分行",
+    "中国工商银行运城分行",
+    "中国邮政储蓄银行运城市分行",
+)
 
 
 def build_regions(ctx: DemoContext) -> None:
@@ -134,14 +158,18 @@ def build_regions(ctx: DemoContext) -> None:
         ctx.regions[code] = county
         for i, township_name in enumerate(TOWNSHIPS[code]):
             township = region_create(
-                code=f"{code}{100 + i:03d}", name=township_name,
-                level=Region.Level.TOWNSHIP, parent=county,
+                code=f"{code}{100 + i:03d}",
+                name=township_name,
+                level=Region.Level.TOWNSHIP,
+                parent=county,
             )
             ctx.regions[township.code] = township
             for j, village_name in enumerate(VILLAGES.get((code, township_name), ())):
                 village = region_create(
-                    code=f"{township.code}{201 + j:03d}", name=village_name,
-                    level=Region.Level.VILLAGE, parent=township,
+                    code=f"{township.code}{201 + j:03d}",
+                    name=village_name,
+                    level=Region.Level.VILLAGE,
+                    parent=township,
                 )
                 ctx.regions[village.code] = village
     ctx.log(f"行政区划：{len(ctx.regions)} 个（1 市、13 县、乡镇和示例村）")
@@ -180,9 +208,12 @@ def build_accounts(ctx: DemoContext) -> None:
     password = settings.DEMO_PASSWORD
     for account in DEMO_ACCOUNTS:
         user = User(
-            username=account.username, role=account.role,
-            full_name=account.full_name, organisation=account.organisation,
-            is_staff=account.staff, is_superuser=account.staff,
+            username=account.username,
+            role=account.role,
+            full_name=account.full_name,
+            organisation=account.organisation,
+            is_staff=account.staff,
+            is_superuser=account.staff,
         )
         if account.role == User.Role.CITIZEN:
             person = _random_person(ctx, "140829")
@@ -209,8 +240,9 @@ def demo_city_build(
         raise ValueError(f"未知的规模“{scale}”，可选：{'、'.join(SCALES)}。")
     faker = Faker("zh_CN")
     faker.seed_instance(seed)
-    ctx = DemoContext(seed=seed, scale=scale, rng=random.Random(seed), faker=faker, today=today,
-                      log=log)
+    ctx = DemoContext(
+        seed=seed, scale=scale, rng=random.Random(seed), faker=faker, today=today, log=log
+    )
     with transaction.atomic():
         for builder in DEMO_BUILDERS:
             builder(ctx)

@@ -19,10 +19,12 @@ class PersonFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), *Person.Status.choices]
     )
-    born_from = forms.DateField(label="出生日期从", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    born_to = forms.DateField(label="至", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    born_from = forms.DateField(
+        label="出生日期从", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    born_to = forms.DateField(
+        label="至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, regions=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -32,8 +34,11 @@ class PersonFilterForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    resident_id = forms.CharField(label="居民身份证号码", max_length=20,
-                                  help_text="18位，末位可为X；出生日期和性别由号码自动得出。")
+    resident_id = forms.CharField(
+        label="居民身份证号码",
+        max_length=20,
+        help_text="18位，末位可为X；出生日期和性别由号码自动得出。",
+    )
     name = forms.CharField(label="姓名", max_length=50)
     region = forms.ChoiceField(label="户籍所在地")
     phone = forms.CharField(label="联系电话", required=False, max_length=20)
@@ -52,19 +57,29 @@ class PersonForm(forms.Form):
 
 class PersonStatusForm(forms.Form):
     to_status = forms.ChoiceField(label="变更为", choices=Person.Status.choices)
-    reason = forms.CharField(label="原因及依据", widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=500)
+    reason = forms.CharField(
+        label="原因及依据", widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
 
 
 class DeadlineForm(forms.Form):
-    start = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}),
-                            help_text="起始日当天不计入。",
-                            error_messages={"invalid": "请按 YYYY-MM-DD 格式填写日期。",
-                                            "required": "请填写起始日期。"})
-    working_days = forms.IntegerField(label="工作日数", min_value=1, max_value=MAX_WORKING_DAYS,
-                                      error_messages={
-                                          "invalid": "工作日数应为整数。",
-                                          "required": "请填写工作日数。",
-                                          "min_value": "工作日数至少为1。",
-                                          "max_value": f"工作日数不能超过{MAX_WORKING_DAYS}。",
-                                      })
+    start = forms.DateField(
+        label="起始日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="起始日当天不计入。",
+        error_messages={
+            "invalid": "请按 YYYY-MM-DD 格式填写日期。",
+            "required": "请填写起始日期。",
+        },
+    )
+    working_days = forms.IntegerField(
+        label="工作日数",
+        min_value=1,
+        max_value=MAX_WORKING_DAYS,
+        error_messages={
+            "invalid": "工作日数应为整数。",
+            "required": "请填写工作日数。",
+            "min_value": "工作日数至少为1。",
+            "max_value": f"工作日数不能超过{MAX_WORKING_DAYS}。",
+        },
+    )

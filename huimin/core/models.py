@@ -28,7 +28,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField("路径", max_length=120, unique=True, editable=False)
@@ -77,9 +81,7 @@ class Person(models.Model):
     region = models.ForeignKey(
         Region, verbose_name="户籍所在地", on_delete=models.PROTECT, related_name="people"
     )
-    status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -136,7 +138,11 @@ class User(AbstractUser):
         Region, verbose_name="负责区域", blank=True, related_name="users"
     )
     person = models.OneToOneField(
-        Person, verbose_name="本人档案", null=True, blank=True, on_delete=models.SET_NULL,
+        Person,
+        verbose_name="本人档案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="account",
     )
 
@@ -178,7 +184,11 @@ class Event(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     actor = models.ForeignKey(
-        User, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT,
+        User,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     from_status = models.CharField("原状态", max_length=30, blank=True)
@@ -191,6 +201,9 @@ class Event(models.Model):
         verbose_name_plural = "状态变更"
         indexes = [models.Index(fields=["content_type", "object_id"])]
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '（无）'} → {self.to_status}"
 
 
 class AccessLog(models.Model):
@@ -209,6 +222,9 @@ class AccessLog(models.Model):
         verbose_name_plural = "敏感信息查看记录"
         indexes = [models.Index(fields=["content_type", "object_id"])]
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} 查看 {self.fields}"
 
 
 class HolidayYear(models.Model):

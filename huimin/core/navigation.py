@@ -18,12 +18,19 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("首页", "home"),
-    NavItem("人员档案", "person_list", Perm.PERSON_VIEW,
-            description="按身份证号登记的人员，证件号、电话、银行账号默认脱敏显示。"),
-    NavItem("行政区划", "region_list", Perm.REGION_VIEW,
-            description="运城市及13个县（市、区）和所辖乡镇（街道）。"),
-    NavItem("工作日计算", "calendar", None,
-            description="按国家法定节假日和调休安排计算办理时限。"),
+    NavItem(
+        "人员档案",
+        "person_list",
+        Perm.PERSON_VIEW,
+        description="按身份证号登记的人员，证件号、电话、银行账号默认脱敏显示。",
+    ),
+    NavItem(
+        "行政区划",
+        "region_list",
+        Perm.REGION_VIEW,
+        description="运城市及13个县（市、区）和所辖乡镇（街道）。",
+    ),
+    NavItem("工作日计算", "calendar", None, description="按国家法定节假日和调休安排计算办理时限。"),
 ]
 
 

@@ -76,9 +76,7 @@ def resident_id_parse(raw: str, *, today: dt.date) -> ResidentId:
             f"居民身份证号码第7至14位的出生日期“{number[6:14]}”不是有效日期。"
         ) from None
     if birth > today:
-        raise ResidentIdError(
-            f"居民身份证号码中的出生日期{birth.isoformat()}晚于今天，请核对。"
-        )
+        raise ResidentIdError(f"居民身份证号码中的出生日期{birth.isoformat()}晚于今天，请核对。")
     expected = ric.calc_check_digit(number)
     if expected != number[17]:
         raise ResidentIdError(

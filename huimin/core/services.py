@@ -86,9 +86,7 @@ PERSON_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def _person_fields(
-    *, phone: str, bank_account: str
-) -> tuple[dict[str, str], dict[str, str]]:
+def _person_fields(*, phone: str, bank_account: str) -> tuple[dict[str, str], dict[str, str]]:
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     try:
@@ -212,7 +210,10 @@ def person_transition(*, actor: User, person_id: int, to_status: str, reason: st
         person_get_for_user(user=actor, person_id=person_id)
         person = Person.objects.select_for_update().get(pk=person_id)
         record_transition(
-            obj=person, allowed=PERSON_TRANSITIONS, to_status=to_status, actor=actor,
+            obj=person,
+            allowed=PERSON_TRANSITIONS,
+            to_status=to_status,
+            actor=actor,
             reason=reason.strip(),
         )
     return person

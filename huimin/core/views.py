@@ -51,13 +51,19 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filters(request: HttpRequest, regions: list[Region]) -> tuple[PersonFilterForm, selectors.PersonFilters]:
+def _filters(
+    request: HttpRequest, regions: list[Region]
+) -> tuple[PersonFilterForm, selectors.PersonFilters]:
     form = PersonFilterForm(request.GET or None, regions=regions)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         return form, selectors.PersonFilters(
-            q=data["q"], region=data["region"], sex=data["sex"], status=data["status"],
-            born_from=data["born_from"], born_to=data["born_to"],
+            q=data["q"],
+            region=data["region"],
+            sex=data["sex"],
+            status=data["status"],
+            born_from=data["born_from"],
+            born_to=data["born_to"],
         )
     return form, selectors.PersonFilters()
 
@@ -101,16 +107,32 @@ def person_export(request: HttpRequest) -> HttpResponse:
     people = selectors.person_list_for_user(user=request.user, filters=filters)
     rows = (
         (
-            p.name, p.masked_resident_id, p.get_sex_display(), p.birth_date.isoformat(),
-            p.region.name, p.masked_phone, p.bank_name, p.masked_bank_account,
+            p.name,
+            p.masked_resident_id,
+            p.get_sex_display(),
+            p.birth_date.isoformat(),
+            p.region.name,
+            p.masked_phone,
+            p.bank_name,
+            p.masked_bank_account,
             p.get_status_display(),
         )
         for p in people.iterator(chunk_size=2000)
     )
     return xlsx_response(
-        "人员名单", "人员名单",
-        ["姓名", "身份证号（脱敏）", "性别", "出生日期", "户籍所在地", "联系电话（脱敏）",
-         "开户银行", "银行账号（脱敏）", "状态"],
+        "人员名单",
+        "人员名单",
+        [
+            "姓名",
+            "身份证号（脱敏）",
+            "性别",
+            "出生日期",
+            "户籍所在地",
+            "联系电话（脱敏）",
+            "开户银行",
+            "银行账号（脱敏）",
+            "状态",
+        ],
         rows,
     )
 
@@ -138,19 +160,28 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     person = services.person_reveal(
-        actor=request.user, person_id=person_id, purpose=request.POST.get("purpose", ""),
+        actor=request.user,
+        person_id=person_id,
+        purpose=request.POST.get("purpose", ""),
         ip_address=client_ip(request),
     )
     if request.htmx:
-        return render(request, "core/_person_numbers.html",
-                      {"person": person, "revealed": True, "own": False})
+        return render(
+            request, "core/_person_numbers.html", {"person": person, "revealed": True, "own": False}
+        )
     messages.info(request, "已显示完整信息，本次查看已记录。")
     return render(
         request,
         "core/person_detail.html",
-        {"person": person, "revealed": True, "own": False, "timeline": selectors.timeline_for(person),
-         "can_edit": request.user.can(rules.Perm.PERSON_EDIT), "can_reveal": False,
-         "status_form": PersonStatusForm()},
+        {
+            "person": person,
+            "revealed": True,
+            "own": False,
+            "timeline": selectors.timeline_for(person),
+            "can_edit": request.user.can(rules.Perm.PERSON_EDIT),
+            "can_reveal": False,
+            "status_form": PersonStatusForm(),
+        },
     )
 
 
@@ -164,8 +195,12 @@ def person_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = services.person_create(
-                actor=request.user, resident_id=data["resident_id"], name=data["name"],
-                region_code=data["region"], phone=data["phone"], bank_name=data["bank_name"],
+                actor=request.user,
+                resident_id=data["resident_id"],
+                name=data["name"],
+                region_code=data["region"],
+                phone=data["phone"],
+                bank_name=data["bank_name"],
                 bank_account=data["bank_account"],
             )
         except DomainError as exc:
@@ -182,8 +217,11 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Forbidden()
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     initial = {
-        "resident_id": person.masked_resident_id, "name": person.name,
-        "region": person.region.code, "phone": person.phone, "bank_name": person.bank_name,
+        "resident_id": person.masked_resident_id,
+        "name": person.name,
+        "region": person.region.code,
+        "phone": person.phone,
+        "bank_name": person.bank_name,
         "bank_account": person.bank_account,
     }
     regions = _filter_regions(request.user)
@@ -192,8 +230,12 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.person_update(
-                actor=request.user, person_id=person.pk, name=data["name"], phone=data["phone"],
-                bank_name=data["bank_name"], bank_account=data["bank_account"],
+                actor=request.user,
+                person_id=person.pk,
+                name=data["name"],
+                phone=data["phone"],
+                bank_name=data["bank_name"],
+                bank_account=data["bank_account"],
                 region_code=data["region"],
             )
         except DomainError as exc:
@@ -202,8 +244,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, "已保存修改。")
             return redirect("person_detail", person_id=person.pk)
     return render(
-        request, "core/person_form.html", {"form": form, "title": f"修改：{person.name}",
-                                           "person": person},
+        request,
+        "core/person_form.html",
+        {"form": form, "title": f"修改：{person.name}", "person": person},
     )
 
 
@@ -215,7 +258,9 @@ def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
         messages.error(request, "请选择新状态并填写原因。")
         return redirect("person_detail", person_id=person_id)
     services.person_transition(
-        actor=request.user, person_id=person_id, to_status=form.cleaned_data["to_status"],
+        actor=request.user,
+        person_id=person_id,
+        to_status=form.cleaned_data["to_status"],
         reason=form.cleaned_data["reason"],
     )
     messages.success(request, "状态已变更。")
@@ -253,9 +298,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
             error = exc.message
     template = "core/_calendar_result.html" if request.htmx else "core/calendar.html"
     return render(
-        request, template,
-        {"form": form, "result": result, "error": error,
-         "api_url": reverse("api:calendar_deadline")},
+        request,
+        template,
+        {
+            "form": form,
+            "result": result,
+            "error": error,
+            "api_url": reverse("api:calendar_deadline"),
+        },
     )
 
 
@@ -269,4 +319,3 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", {}, status=500)
-

@@ -42,8 +42,9 @@ def test_anonymous_users_are_sent_to_the_login_page(client, db):
 
 def test_login_with_the_right_password_opens_the_home_page(client, make_user):
     make_user("wanrong", User.Role.COUNTY_OFFICIAL, ("140822",))
-    response = client.post("/accounts/login/", {"username": "wanrong",
-                                                "password": "pw-Huimin-2026"})
+    response = client.post(
+        "/accounts/login/", {"username": "wanrong", "password": "pw-Huimin-2026"}
+    )
     assert (response.status_code, response["Location"]) == (302, "/home/")
 
 
@@ -56,8 +57,7 @@ def test_login_is_throttled_after_repeated_failures(client, make_user):
     assert locked.status_code == 429
     assert "登录失败次数过多" in locked.content.decode()
     # even the right password is refused while locked
-    again = client.post("/accounts/login/", {"username": "wanrong",
-                                             "password": "pw-Huimin-2026"})
+    again = client.post("/accounts/login/", {"username": "wanrong", "password": "pw-Huimin-2026"})
     assert again.status_code == 429
 
 

@@ -44,18 +44,19 @@ def test_a_2027_date_without_overrides_is_a_clear_error(db):
 
 def test_a_2027_date_works_once_an_administrator_enters_the_year(db):
     year = HolidayYear.objects.create(year=2027, notice="国办发明电〔2026〕号（示例）")
-    HolidayDay.objects.create(holiday_year=year, date=D(2027, 1, 1), is_workday=False,
-                              name="元旦")
-    HolidayDay.objects.create(holiday_year=year, date=D(2027, 2, 6), is_workday=True,
-                              name="春节调休上班")
+    HolidayDay.objects.create(holiday_year=year, date=D(2027, 1, 1), is_workday=False, name="元旦")
+    HolidayDay.objects.create(
+        holiday_year=year, date=D(2027, 2, 6), is_workday=True, name="春节调休上班"
+    )
     assert working_deadline(D(2026, 12, 31), 1) == D(2027, 1, 4)  # Fri 1-1 off, weekend
     assert working_deadline(D(2027, 2, 5), 1) == D(2027, 2, 6)  # make-up Saturday
 
 
 def test_an_override_corrects_a_year_the_package_knows(db):
     year = HolidayYear.objects.create(year=2026)
-    HolidayDay.objects.create(holiday_year=year, date=D(2026, 11, 30), is_workday=False,
-                              name="临时停工（示例）")
+    HolidayDay.objects.create(
+        holiday_year=year, date=D(2026, 11, 30), is_workday=False, name="临时停工（示例）"
+    )
     assert working_deadline(D(2026, 11, 27), 1) == D(2026, 12, 1)
     assert working_deadline(D(2026, 9, 30), 5) == D(2026, 10, 13)  # the rest still known
 
@@ -80,8 +81,7 @@ def test_days_left_counts_down_and_goes_negative_when_overdue(db):
 def test_endpoint_returns_the_deadline(client, db):
     response = client.get("/api/calendar/deadline", {"start": "2026-09-30", "working_days": 5})
     assert response.status_code == 200
-    assert response.json() == {"start": "2026-09-30", "working_days": 5,
-                               "deadline": "2026-10-13"}
+    assert response.json() == {"start": "2026-09-30", "working_days": 5, "deadline": "2026-10-13"}
 
 
 def test_endpoint_unknown_year_is_422_in_chinese(client, db):
@@ -94,12 +94,18 @@ def test_endpoint_unknown_year_is_422_in_chinese(client, db):
 @pytest.mark.parametrize(
     ("params", "detail"),
     [
-        ({"start": "2026-02-30", "working_days": "5"},
-         "请求参数有误：起始日期 start：应为 YYYY-MM-DD 格式的日期。"),
-        ({"start": "2026-09-30", "working_days": "abc"},
-         "请求参数有误：工作日数 working_days：应为整数。"),
-        ({"start": "2026-09-30", "working_days": "0"},
-         "请求参数有误：工作日数 working_days：不能小于 1。"),
+        (
+            {"start": "2026-02-30", "working_days": "5"},
+            "请求参数有误：起始日期 start：应为 YYYY-MM-DD 格式的日期。",
+        ),
+        (
+            {"start": "2026-09-30", "working_days": "abc"},
+            "请求参数有误：工作日数 working_days：应为整数。",
+        ),
+        (
+            {"start": "2026-09-30", "working_days": "0"},
+            "请求参数有误：工作日数 working_days：不能小于 1。",
+        ),
         ({"start": "2026-09-30"}, "请求参数有误：工作日数 working_days：缺少必填项。"),
     ],
 )

@@ -19,14 +19,21 @@ def official(client, wanrong_official):
 def test_person_is_registered_with_birth_date_and_sex_from_the_id(client, official):
     response = client.post(
         "/api/people",
-        {"resident_id": NEW_ID.lower(), "name": "王小宝", "region_code": "140822101",
-         "phone": "138 3590 1234"},
+        {
+            "resident_id": NEW_ID.lower(),
+            "name": "王小宝",
+            "region_code": "140822101",
+            "phone": "138 3590 1234",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201
     body = response.json()
     assert (body["birth_date"], body["sex"], body["resident_id"], body["phone"]) == (
-        "2024-05-20", "F", rules.mask_resident_id(NEW_ID), "138****1234"
+        "2024-05-20",
+        "F",
+        rules.mask_resident_id(NEW_ID),
+        "138****1234",
     )
     assert Person.objects.get().resident_id == NEW_ID
 
@@ -34,17 +41,23 @@ def test_person_is_registered_with_birth_date_and_sex_from_the_id(client, offici
 @pytest.mark.parametrize(
     ("resident_id", "detail"),
     [
-        ("140822240520032", "这是15位的旧身份证号码，不再受理：请填写18位居民身份证号码（第二代身份证）。"),
-        (NEW_ID[:17] + ("1" if NEW_ID[17] != "1" else "2"),
-         f"居民身份证号码校验码错误：按前17位计算，第18位应为“{NEW_ID[17]}”，"
-         f"您填写的是“{'1' if NEW_ID[17] != '1' else '2'}”。请核对号码是否抄错。"),
+        (
+            "140822240520032",
+            "这是15位的旧身份证号码，不再受理：请填写18位居民身份证号码（第二代身份证）。",
+        ),
+        (
+            NEW_ID[:17] + ("1" if NEW_ID[17] != "1" else "2"),
+            f"居民身份证号码校验码错误：按前17位计算，第18位应为“{NEW_ID[17]}”，"
+            f"您填写的是“{'1' if NEW_ID[17] != '1' else '2'}”。请核对号码是否抄错。",
+        ),
     ],
 )
 def test_a_bad_resident_id_is_refused_with_the_problem_and_nothing_is_created(
     client, official, resident_id, detail
 ):
     response = client.post(
-        "/api/people", {"resident_id": resident_id, "name": "王小宝", "region_code": "140822"},
+        "/api/people",
+        {"resident_id": resident_id, "name": "王小宝", "region_code": "140822"},
         content_type="application/json",
     )
     assert response.status_code == 422
@@ -54,8 +67,9 @@ def test_a_bad_resident_id_is_refused_with_the_problem_and_nothing_is_created(
 
 
 def test_a_bad_resident_id_on_the_page_shows_the_message_next_to_the_field(client, official):
-    response = client.post("/people/new/", {"resident_id": "140822240520032", "name": "王小宝",
-                                            "region": "140822"})
+    response = client.post(
+        "/people/new/", {"resident_id": "140822240520032", "name": "王小宝", "region": "140822"}
+    )
     assert response.status_code == 200
     assert "这是15位的旧身份证号码，不再受理" in response.content.decode()
     assert Person.objects.count() == 0
@@ -76,8 +90,11 @@ def test_a_second_registration_of_the_same_id_is_refused(client, official, wanro
 
 
 def test_strict_input_types_refuse_a_number_for_a_string(client, official):
-    response = client.post("/api/people", {"resident_id": 140822, "name": "王", "region_code": "1"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/people",
+        {"resident_id": 140822, "name": "王", "region_code": "1"},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == "请求参数有误：resident_id：应为文字。"
 
@@ -86,45 +103,60 @@ def test_numbers_are_masked_in_lists_pages_and_exports(client, official, wanrong
     full = (wanrong_person.resident_id, wanrong_person.phone, wanrong_person.bank_account)
     api_item = client.get("/api/people").json()["items"][0]
     assert (api_item["resident_id"], api_item["phone"], api_item["bank_account"]) == (
-        "1408**********" + full[0][-4:], "138****1234", "6217***********8901"
+        "1408**********" + full[0][-4:],
+        "138****1234",
+        "6217***********8901",
     )
     for url in ("/people/", f"/people/{wanrong_person.pk}/", f"/api/people/{wanrong_person.pk}"):
         content = client.get(url).content.decode()
         assert not any(number in content for number in full), url
     export = client.get("/people/export.xlsx")
-    cells = [c for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(
-        values_only=True) for c in row]
+    cells = [
+        c
+        for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+        for c in row
+    ]
     assert wanrong_person.masked_resident_id in cells
     assert not any(number in cells for number in full)
     assert AccessLog.objects.count() == 0
 
 
 def test_an_unmasked_view_leaves_an_access_log_row(client, official, wanrong_person):
-    response = client.post(f"/api/people/{wanrong_person.pk}/reveal", {"purpose": "核对账号"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/people/{wanrong_person.pk}/reveal",
+        {"purpose": "核对账号"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert response.json()["resident_id"] == wanrong_person.resident_id
     log = AccessLog.objects.get()
     assert (log.actor, log.object_id, log.fields, log.purpose) == (
-        official, wanrong_person.pk, "身份证号、联系电话、银行账号", "核对账号"
+        official,
+        wanrong_person.pk,
+        "身份证号、联系电话、银行账号",
+        "核对账号",
     )
 
 
-def test_an_unmasked_view_on_the_page_is_logged_and_on_the_timeline(client, official,
-                                                                    wanrong_person):
-    response = client.post(f"/people/{wanrong_person.pk}/reveal/", {"purpose": "核对"},
-                           HTTP_HX_REQUEST="true")
+def test_an_unmasked_view_on_the_page_is_logged_and_on_the_timeline(
+    client, official, wanrong_person
+):
+    response = client.post(
+        f"/people/{wanrong_person.pk}/reveal/", {"purpose": "核对"}, HTTP_HX_REQUEST="true"
+    )
     assert wanrong_person.resident_id in response.content.decode()
     assert AccessLog.objects.filter(actor=official).count() == 1
     detail = client.get(f"/people/{wanrong_person.pk}/").content.decode()
-    assert "查看完整信息" in detail and "用途：核对" in detail
+    assert "查看完整信息" in detail
+    assert "用途：核对" in detail
 
 
 def test_a_role_that_does_not_need_the_numbers_cannot_unmask(client, make_user, wanrong_person):
     citizen = make_user("other", User.Role.CITIZEN, person=None)
     client.force_login(citizen)
-    response = client.post(f"/api/people/{wanrong_person.pk}/reveal", {},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/people/{wanrong_person.pk}/reveal", {}, content_type="application/json"
+    )
     assert response.status_code == 404  # not even in scope
     assert AccessLog.objects.count() == 0
 
@@ -132,23 +164,32 @@ def test_a_role_that_does_not_need_the_numbers_cannot_unmask(client, make_user, 
 def test_a_citizen_sees_their_own_numbers_without_a_log(client, make_user, wanrong_person):
     citizen = make_user("self", User.Role.CITIZEN, person=wanrong_person)
     client.force_login(citizen)
-    assert wanrong_person.resident_id in client.get(f"/people/{wanrong_person.pk}/").content.decode()
+    assert (
+        wanrong_person.resident_id in client.get(f"/people/{wanrong_person.pk}/").content.decode()
+    )
     assert AccessLog.objects.count() == 0
 
 
 def test_a_death_is_recorded_as_an_event_and_cannot_be_undone(client, official, wanrong_person):
-    response = client.post(f"/api/people/{wanrong_person.pk}/status",
-                           {"to_status": "deceased", "reason": "死亡医学证明 No.2026-118"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/people/{wanrong_person.pk}/status",
+        {"to_status": "deceased", "reason": "死亡医学证明 No.2026-118"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     event = Event.objects.get()
     assert (event.actor, event.from_status, event.to_status, event.reason) == (
-        official, "active", "deceased", "死亡医学证明 No.2026-118"
+        official,
+        "active",
+        "deceased",
+        "死亡医学证明 No.2026-118",
     )
     history_rows = wanrong_person.history.count()
-    refused = client.post(f"/api/people/{wanrong_person.pk}/status",
-                          {"to_status": "active", "reason": "误操作"},
-                          content_type="application/json")
+    refused = client.post(
+        f"/api/people/{wanrong_person.pk}/status",
+        {"to_status": "active", "reason": "误操作"},
+        content_type="application/json",
+    )
     assert refused.status_code == 409
     assert refused.json()["detail"] == "当前状态为“已死亡”，不能变更为“正常”。"
     wanrong_person.refresh_from_db()
@@ -156,12 +197,17 @@ def test_a_death_is_recorded_as_an_event_and_cannot_be_undone(client, official, 
     assert (Event.objects.count(), wanrong_person.history.count()) == (1, history_rows)
 
 
-def test_every_change_is_in_the_history_with_actor_and_before_after(client, official,
-                                                                    wanrong_person):
+def test_every_change_is_in_the_history_with_actor_and_before_after(
+    client, official, wanrong_person
+):
     response = client.patch(
         f"/api/people/{wanrong_person.pk}",
-        {"name": "李秀英", "region_code": "140822102", "phone": "13900001111",
-         "bank_account": "6217000012345678901"},
+        {
+            "name": "李秀英",
+            "region_code": "140822102",
+            "phone": "13900001111",
+            "bank_account": "6217000012345678901",
+        },
         content_type="application/json",
     )
     assert response.status_code == 200

@@ -13,7 +13,10 @@ VALID = resident_id_build("140829", dt.date(1990, 3, 7), 19)  # sequence 019: od
 def test_valid_id_gives_birth_date_and_sex():
     parsed = resident_id_parse(VALID, today=TODAY)
     assert (parsed.number, parsed.birth_date, parsed.sex, parsed.address_code) == (
-        VALID, dt.date(1990, 3, 7), "M", "140829"
+        VALID,
+        dt.date(1990, 3, 7),
+        "M",
+        "140829",
     )
 
 
@@ -32,14 +35,21 @@ def test_lower_case_x_is_accepted_and_stored_upper_case():
     ("raw", "message"),
     [
         ("", "请填写居民身份证号码。"),
-        ("140829900307019", "这是15位的旧身份证号码，不再受理：请填写18位居民身份证号码（第二代身份证）。"),
+        (
+            "140829900307019",
+            "这是15位的旧身份证号码，不再受理：请填写18位居民身份证号码（第二代身份证）。",
+        ),
         ("1408291990030701", "居民身份证号码应为18位，您填写了16位。"),
         ("14082919900307A19" + "4", "居民身份证号码前17位应为数字，第18位应为数字或X。"),
         ("140829199002300190", "居民身份证号码第7至14位的出生日期“19900230”不是有效日期。"),
-        (resident_id_build("140829", dt.date(2026, 12, 1), 1),
-         "居民身份证号码中的出生日期2026-12-01晚于今天，请核对。"),
-        (resident_id_build("999999", dt.date(1990, 3, 7), 19),
-         "居民身份证号码前6位地址码“999999”不是有效的行政区划代码，请核对。"),
+        (
+            resident_id_build("140829", dt.date(2026, 12, 1), 1),
+            "居民身份证号码中的出生日期2026-12-01晚于今天，请核对。",
+        ),
+        (
+            resident_id_build("999999", dt.date(1990, 3, 7), 19),
+            "居民身份证号码前6位地址码“999999”不是有效的行政区划代码，请核对。",
+        ),
     ],
 )
 def test_bad_ids_are_refused_with_a_message_naming_the_problem(raw, message):

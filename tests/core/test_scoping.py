@@ -18,13 +18,22 @@ FORBIDDEN_READS = [
 
 def _snapshot(person: Person) -> tuple:
     person.refresh_from_db()
-    return (person.name, person.phone, person.bank_account, person.region_id, person.status,
-            person.history.count(), AccessLog.objects.count(), Event.objects.count())
+    return (
+        person.name,
+        person.phone,
+        person.bank_account,
+        person.region_id,
+        person.status,
+        person.history.count(),
+        AccessLog.objects.count(),
+        Event.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("url", FORBIDDEN_READS)
-def test_wanrong_official_gets_404_reading_a_pinglu_record(client, wanrong_official,
-                                                            pinglu_person, url):
+def test_wanrong_official_gets_404_reading_a_pinglu_record(
+    client, wanrong_official, pinglu_person, url
+):
     client.force_login(wanrong_official)
     response = client.get(url.format(id=pinglu_person.pk))
     assert response.status_code == 404
@@ -34,8 +43,11 @@ def test_wanrong_official_gets_404_reading_a_pinglu_record(client, wanrong_offic
 @pytest.mark.parametrize(
     ("method", "url", "body"),
     [
-        ("patch", "/api/people/{id}", {"name": "改名", "region_code": "140822101",
-                                        "phone": "13900000000"}),
+        (
+            "patch",
+            "/api/people/{id}",
+            {"name": "改名", "region_code": "140822101", "phone": "13900000000"},
+        ),
         ("post", "/api/people/{id}/status", {"to_status": "deceased", "reason": "测试"}),
         ("post", "/api/people/{id}/reveal", {"purpose": "测试"}),
     ],
@@ -72,8 +84,9 @@ def test_wanrong_official_gets_404_writing_a_pinglu_record_through_the_pages_and
     assert _snapshot(pinglu_person) == before
 
 
-def test_wanrong_official_cannot_list_or_export_pinglu(client, wanrong_official, pinglu_person,
-                                                       wanrong_person):
+def test_wanrong_official_cannot_list_or_export_pinglu(
+    client, wanrong_official, pinglu_person, wanrong_person
+):
     client.force_login(wanrong_official)
     assert client.get("/api/people", {"region": "140829"}).status_code == 404
     assert client.get("/people/export.xlsx", {"region": "140829"}).status_code == 404

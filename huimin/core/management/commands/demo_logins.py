@@ -11,8 +11,11 @@ class Command(BaseCommand):
     help = "列出各角色的演示账号。"
 
     def handle(self, *args: object, **options: object) -> None:
-        existing = set(User.objects.filter(
-            username__in=[a.username for a in DEMO_ACCOUNTS]).values_list("username", flat=True))
+        existing = set(
+            User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]).values_list(
+                "username", flat=True
+            )
+        )
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
         for account in DEMO_ACCOUNTS:
             if account.username in existing:

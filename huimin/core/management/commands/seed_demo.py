@@ -11,10 +11,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2025, help="随机种子（默认 2025）")
-        parser.add_argument("--scale", choices=sorted(SCALES), default="small",
-                            help="small：测试规模；city：运城市实际规模")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="数据库已有数据时直接跳过（make run 使用）")
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="small",
+            help="small：测试规模；city：运城市实际规模",
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="数据库已有数据时直接跳过（make run 使用）"
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if demo_city_exists():
@@ -27,10 +32,15 @@ class Command(BaseCommand):
             )
         started = timezone.now()
         demo_city_build(
-            seed=options["seed"], scale=options["scale"], today=timezone.localdate(),
+            seed=options["seed"],
+            scale=options["scale"],
+            today=timezone.localdate(),
             log=self.stdout.write,
         )
         seconds = (timezone.now() - started).total_seconds()
-        self.stdout.write(self.style.SUCCESS(
-            f"演示城市已生成（种子 {options['seed']}，规模 {options['scale']}），用时 {seconds:.1f} 秒。"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示城市已生成（种子 {options['seed']}，规模 {options['scale']}），"
+                f"用时 {seconds:.1f} 秒。"
+            )
+        )

@@ -20,4 +20,6 @@ class Command(BaseCommand):
             raise CommandError(f"用户“{options['username']}”不存在。") from None
         token, key = api_token_create(user=user, name=str(options["name"]))
         self.stdout.write(f"令牌（请妥善保存，只显示这一次）：{key}")
-        self.stdout.write(f"用法：curl -H 'Authorization: Bearer {key}' http://127.0.0.1:8000/api/me")
+        self.stdout.write(
+            f"用法：curl -H 'Authorization: Bearer {key}' http://127.0.0.1:8000/api/me"
+        )

@@ -1,0 +1,56 @@
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from huimin.core import rules
+from huimin.core.demo import DEMO_ACCOUNTS, demo_city_build
+from huimin.core.models import Person, Region, User
+
+
+def _build(seed: int) -> list[tuple[str, str, str]]:
+    demo_city_build(seed=seed, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
+    return list(
+        Person.objects.order_by("resident_id").values_list("resident_id", "name", "region__code")
+    )
+
+
+def _build_then_roll_back(seed: int) -> list[tuple[str, str, str]]:
+    with transaction.atomic():
+        rows = _build(seed)
+        transaction.set_rollback(True)
+    return rows
+
+
+def test_the_demo_city_is_deterministic_for_a_seed(db):
+    first = _build_then_roll_back(7)
+    assert len(first) == 13 * 20 + 1
+    assert _build_then_roll_back(7) == first
+    assert _build_then_roll_back(8) != first
+
+
+def test_the_demo_city_has_the_13_counties_and_valid_ids_from_them(db):
+    _build(2025)
+    counties = list(Region.objects.filter(level=Region.Level.COUNTY).values_list("code", "name"))
+    assert counties == list(rules.COUNTIES)
+    county_codes = {code for code, _ in rules.COUNTIES}
+    today = dt.date(2026, 11, 29)
+    for number, birth, sex in Person.objects.values_list("resident_id", "birth_date", "sex"):
+        parsed = rules.resident_id_parse(number, today=today)
+        assert (parsed.birth_date, parsed.sex) == (birth, sex)
+        assert number[:6] in county_codes
+    assert Person.objects.count() == 13 * 20 + 1  # and the citizen's own record
+    assert set(User.objects.values_list("username", flat=True)) == {
+        a.username for a in DEMO_ACCOUNTS
+    }
+    assert {u.role for u in User.objects.all()} == set(User.Role.values)
+
+
+def test_seed_demo_refuses_a_database_with_data_and_if_empty_skips(db, capsys):
+    call_command("seed_demo", "--scale", "small")
+    with pytest.raises(CommandError, match="数据库中已有数据，未生成演示数据"):
+        call_command("seed_demo")
+    call_command("seed_demo", "--if-empty")
+    assert "保留现有数据" in capsys.readouterr().out
+    assert Region.objects.filter(level=Region.Level.COUNTY).count() == 13
