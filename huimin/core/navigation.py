@@ -4,87 +4,96 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from huimin.core.rules import Perm, Role
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url_name: str
     perm: Perm | None = None
     roles: frozenset[Role] | None = None  # None: every role with the permission
-    description: str = ""
+    description: str | Promise = ""
 
 
 NAV: list[NavItem] = [
-    NavItem("首页", "home"),
+    NavItem(_("首页"), "home"),
     NavItem(
-        "人员档案",
+        _("人员档案"),
         "person_list",
         Perm.PERSON_VIEW,
-        description="按身份证号登记的人员，证件号、电话、银行账号默认脱敏显示。",
+        description=_("按身份证号登记的人员，证件号、电话、银行账号默认脱敏显示。"),
     ),
     NavItem(
-        "行政区划",
+        _("行政区划"),
         "region_list",
         Perm.REGION_VIEW,
-        description="运城市及13个县（市、区）和所辖乡镇（街道）。",
+        description=_("运城市及13个县（市、区）和所辖乡镇（街道）。"),
     ),
-    NavItem("工作日计算", "calendar", None, description="按国家法定节假日和调休安排计算办理时限。"),
+    NavItem(
+        _("工作日计算"), "calendar", None, description=_("按国家法定节假日和调休安排计算办理时限。")
+    ),
 ]
 
 
 @dataclass(frozen=True)
 class RoleHome:
-    title: str
-    intro: str
+    title: str | Promise
+    intro: str | Promise
 
 
 ROLE_HOME: dict[Role, RoleHome] = {
     Role.CITY_ADMIN: RoleHome(
-        "市级管理工作台",
-        "统筹全市13个县（市、区）的托育服务、育儿补贴、野生动物致害救助、残疾人证上门办理和社区服务；"
-        "维护节假日安排、用户与权限。",
+        _("市级管理工作台"),
+        _(
+            "统筹全市13个县（市、区）的托育服务、育儿补贴、野生动物致害救助、"
+            "残疾人证上门办理和社区服务；维护节假日安排、用户与权限。"
+        ),
     ),
     Role.COUNTY_OFFICIAL: RoleHome(
-        "县级工作台",
-        "负责本县托育机构备案与普惠认定、育儿补贴审核、双随机抽查和各类申请的县级审核。",
+        _("县级工作台"),
+        _("负责本县托育机构备案与普惠认定、育儿补贴审核、双随机抽查和各类申请的县级审核。"),
     ),
     Role.TOWNSHIP_OFFICIAL: RoleHome(
-        "乡镇（街道）工作台",
-        "为辖区群众代办育儿补贴申请、初审材料，组织走访和志愿服务活动，跟进群众需求。",
+        _("乡镇（街道）工作台"),
+        _("为辖区群众代办育儿补贴申请、初审材料，组织走访和志愿服务活动，跟进群众需求。"),
     ),
     Role.OPERATOR: RoleHome(
-        "托育机构工作台",
-        "维护本机构的备案信息、班级与在托婴幼儿、每日晨午检、安全和人员记录，接收监督意见并整改。",
+        _("托育机构工作台"),
+        _(
+            "维护本机构的备案信息、班级与在托婴幼儿、每日晨午检、安全和人员记录，接收监督意见并整改。"
+        ),
     ),
     Role.INSPECTOR: RoleHome(
-        "监督检查工作台",
-        "查看被随机抽中的检查任务，逐项记录检查结果，出具卫生监督意见书并验收整改。",
+        _("监督检查工作台"),
+        _("查看被随机抽中的检查任务，逐项记录检查结果，出具卫生监督意见书并验收整改。"),
     ),
     Role.EVALUATOR: RoleHome(
-        "示范评估工作台",
-        "按评估细则对申报示范的托育机构现场评估赋分。",
+        _("示范评估工作台"),
+        _("按评估细则对申报示范的托育机构现场评估赋分。"),
     ),
     Role.FINANCE: RoleHome(
-        "财务工作台",
-        "生成育儿补贴发放批次、复核后导出银行代发文件，导入银行回盘结果。",
+        _("财务工作台"),
+        _("生成育儿补贴发放批次、复核后导出银行代发文件，导入银行回盘结果。"),
     ),
     Role.ADJUSTER: RoleHome(
-        "保险查勘工作台",
-        "受理野生动物致害报案，当日接案、5个工作日内查勘定损，协议达成后10日内赔付。",
+        _("保险查勘工作台"),
+        _("受理野生动物致害报案，当日接案、5个工作日内查勘定损，协议达成后10日内赔付。"),
     ),
     Role.FEDERATION: RoleHome(
-        "残联工作台",
-        "为一户多残、以老养残、重度残疾家庭上门办理残疾人证，核对身份、协助填表、宣讲政策。",
+        _("残联工作台"),
+        _("为一户多残、以老养残、重度残疾家庭上门办理残疾人证，核对身份、协助填表、宣讲政策。"),
     ),
     Role.DOCTOR: RoleHome(
-        "评残医生工作台",
-        "随残联工作人员上门，评定残疾类别和等级。",
+        _("评残医生工作台"),
+        _("随残联工作人员上门，评定残疾类别和等级。"),
     ),
     Role.CITIZEN: RoleHome(
-        "我的服务",
-        "查看本人信息，申请育儿补贴、报告野生动物致害损失，查询办理进度。",
+        _("我的服务"),
+        _("查看本人信息，申请育儿补贴、报告野生动物致害损失，查询办理进度。"),
     ),
 }
 

@@ -88,3 +88,5 @@ def test_english_is_switchable(client, make_user):
     client.post("/i18n/setlang/", {"language": "en", "next": "/home/"})
     content = client.get("/home/").content.decode()
     assert '<html lang="en">' in content
+    assert "<h1>County desk</h1>" in content
+    assert 'href="/people/">People</a>' in content
