@@ -38,8 +38,8 @@ run: install
 
 ## make demo-city: rebuild the database with the demo city at the real city's scale
 demo-city: install
-	rm -f var/huimin.sqlite3 var/huimin.sqlite3-wal var/huimin.sqlite3-shm
 	$(BIN)/huimin migrate --noinput -v 0
+	$(BIN)/huimin flush --noinput
 	$(BIN)/huimin seed-demo --scale city
 
 ## make test: lint, migrations check and the whole suite (SQLite, or DATABASE_URL when set)

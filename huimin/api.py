@@ -23,7 +23,7 @@ class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = services.api_token_authenticate(token)
+        user = services.api_token_authenticate(key=token)
         if user is not None:
             request.user = user
         return user

@@ -13,12 +13,40 @@ from huimin.core.models import (
     Region,
     User,
 )
+from huimin.core.rules import Perm
 
 
-class HolidayDayForm(forms.ModelForm):
-    class Meta:
-        model = HolidayDay
-        fields = ["date", "is_workday", "name"]
+class CalendarManagerOnly:
+    """Holiday arrangements are for roles with calendar.manage (the city administrator)."""
+
+    def _allowed(self, request) -> bool:  # noqa: ANN001
+        return request.user.is_active and request.user.can(Perm.CALENDAR_MANAGE)
+
+    def has_module_permission(self, request) -> bool:  # noqa: ANN001
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return self._allowed(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return self._allowed(request)
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
 
 
 class HolidayDayFormSet(forms.BaseInlineFormSet):
@@ -31,15 +59,15 @@ class HolidayDayFormSet(forms.BaseInlineFormSet):
                 form.add_error("date", f"日期{day}不在{year}年内，请录入到对应年份的安排中。")
 
 
-class HolidayDayInline(admin.TabularInline):
+class HolidayDayInline(CalendarManagerOnly, admin.TabularInline):
     model = HolidayDay
-    form = HolidayDayForm
+    fields = ["date", "is_workday", "name"]
     formset = HolidayDayFormSet
     extra = 5
 
 
 @admin.register(HolidayYear)
-class HolidayYearAdmin(SimpleHistoryAdmin):
+class HolidayYearAdmin(CalendarManagerOnly, SimpleHistoryAdmin):
     list_display = ["year", "notice"]
     inlines = [HolidayDayInline]
     fieldsets = [
@@ -48,7 +76,7 @@ class HolidayYearAdmin(SimpleHistoryAdmin):
             {
                 "fields": ["year", "notice"],
                 "description": "录入国务院办公厅公布的当年放假安排：每个放假的工作日记为“休息”，"
-                "每个调休上班的周末记为“上班”。未列出的日期按周一至周五上班计算。",
+                "每个调休上班的周末勾选“是否上班”。未列出的日期按周一至周五上班计算。",
             },
         )
     ]
@@ -63,12 +91,25 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Read-only and masked: people change through the pages and API (services, scope,
+    audit), and full numbers are seen only through the logged reveal."""
+
     list_display = ["name", "masked_resident_id", "sex", "birth_date", "region", "status"]
     list_filter = ["status", "sex"]
     search_fields = ["name", "=resident_id"]
-    readonly_fields = ["birth_date", "sex"]
-    raw_id_fields = ["region"]
+    fields = [
+        "name",
+        "masked_resident_id",
+        "sex",
+        "birth_date",
+        "region",
+        "masked_phone",
+        "bank_name",
+        "masked_bank_account",
+        "status",
+    ]
+    readonly_fields = fields
 
 
 @admin.register(User)
@@ -84,20 +125,15 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "content_type", "object_id", "from_status", "to_status", "actor"]
     list_filter = ["content_type"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
 
 @admin.register(AccessLog)
-class AccessLogAdmin(EventAdmin):
+class AccessLogAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["created_at", "actor", "content_type", "object_id", "fields", "purpose"]
+    list_filter = ["content_type"]
 
 
 @admin.register(ApiToken)

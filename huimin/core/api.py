@@ -55,7 +55,7 @@ class DeadlineOut(Schema):
 def calendar_deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> DeadlineOut:
     """The date on which N working days after ``start`` are complete (start not counted),
     on the official holiday calendar. 422 when the year's holidays are unknown."""
-    deadline = selectors.working_deadline(query.start, query.working_days)
+    deadline = selectors.working_deadline(start=query.start, working_days=query.working_days)
     return DeadlineOut(start=query.start, working_days=query.working_days, deadline=deadline)
 
 
@@ -299,4 +299,6 @@ def person_reveal(request: HttpRequest, person_id: int, payload: RevealIn) -> di
 )
 def person_timeline(request: HttpRequest, person_id: int) -> list[selectors.TimelineEntry]:
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    if not request.user.can(rules.Perm.AUDIT_VIEW):
+        raise Forbidden("您的角色无权查看变更记录。")
     return selectors.timeline_for(person)

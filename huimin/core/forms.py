@@ -53,6 +53,9 @@ class PersonForm(forms.Form):
         if editing:
             self.fields["resident_id"].disabled = True
             self.fields["resident_id"].required = False
+            self.fields["resident_id"].help_text = "身份证号码是人员的唯一标识，不能修改。"
+            for name in ("phone", "bank_account"):
+                self.fields[name].help_text = "显示为脱敏号码；不修改则保留原号码。"
 
 
 class PersonStatusForm(forms.Form):

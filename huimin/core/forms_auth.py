@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -6,7 +7,10 @@ class LoginForm(AuthenticationForm):
     """The login form with the messages in plain Chinese."""
 
     error_messages = {
-        "invalid_login": "用户名或密码不正确，请重新输入。连续输错5次，账号将被锁定15分钟。",
+        "invalid_login": (
+            f"用户名或密码不正确，请重新输入。连续输错{settings.AXES_FAILURE_LIMIT}次，"
+            f"账号将被锁定{round(settings.AXES_COOLOFF_TIME * 60)}分钟。"
+        ),
         "inactive": "该账号已停用，请联系管理员。",
     }
 

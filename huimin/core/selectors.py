@@ -92,7 +92,8 @@ def person_list_for_user(*, user: User, filters: PersonFilters | None = None) ->
     A region filter outside the user's scope is NotFound (existence never leaks)."""
     _require(user, rules.Perm.PERSON_VIEW)
     filters = filters or PersonFilters()
-    if user.role == rules.Role.CITIZEN and not user.is_superuser:
+    if user.role in rules.OWNERSHIP_ROLES and not user.is_superuser:
+        # scope by ownership: a citizen reaches their own record only
         qs = Person.objects.filter(pk=user.person_id) if user.person_id else Person.objects.none()
     else:
         qs = Person.objects.filter(region_scope_q(user))
@@ -111,6 +112,17 @@ def person_list_for_user(*, user: User, filters: PersonFilters | None = None) ->
     if filters.born_to:
         qs = qs.filter(birth_date__lte=filters.born_to)
     return qs.select_related("region", "region__parent").order_by("-id")
+
+
+def person_export_for_user(*, user: User, filters: PersonFilters) -> QuerySet[Person]:
+    """The rows of a people export: the same scope as the list, for roles that may export."""
+    _require(user, rules.Perm.PERSON_EXPORT)
+    return person_list_for_user(user=user, filters=filters)
+
+
+def timeline_for_user(*, user: User, obj: Model) -> list[TimelineEntry]:
+    """A record's timeline for a role that may read audit trails; others get none."""
+    return timeline_for(obj) if user.can(rules.Perm.AUDIT_VIEW) else []
 
 
 def person_get_for_user(*, user: User, person_id: int) -> Person:
@@ -243,41 +255,59 @@ def status_label(model: type[Model], value: str) -> str:
 # --------------------------------------------------------------------------- working days
 
 
-@functools.lru_cache(maxsize=64)
-def _package_knows(year: int) -> bool:
+@functools.lru_cache(maxsize=128)
+def _package_workdays(year: int) -> frozenset[dt.date] | None:
+    """The working days of a year by the chinesecalendar package; None if it does not know
+    the year. The package's data never changes while the process runs."""
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 1))
     except NotImplementedError:
-        return False
-    return True
+        return None
+    return frozenset(d for d in _days_of(year) if chinese_calendar.is_workday(d))
+
+
+def _days_of(year: int) -> list[dt.date]:
+    first = dt.date(year, 1, 1)
+    return [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
+
+
+def _package_knows(year: int) -> bool:
+    return _package_workdays(year) is not None
 
 
 class WorkdayCalendar:
     """Working days from the chinesecalendar package, corrected and extended by the
-    administrators' HolidayYear/HolidayDay tables. Reads each year's overrides once."""
+    administrators' HolidayYear/HolidayDay tables. Each year's overrides are read once per
+    instance (one query); then every day is a set membership test."""
 
     def __init__(self) -> None:
-        self._years: dict[int, dict[dt.date, bool] | None] = {}
+        self._workdays: dict[int, frozenset[dt.date]] = {}
 
-    def _overrides(self, year: int) -> dict[dt.date, bool] | None:
-        if year not in self._years:
+    def _year(self, year: int) -> frozenset[dt.date]:
+        if year not in self._workdays:
+            package = _package_workdays(year)
+            overrides: dict[dt.date, bool] | None = None
             if HolidayYear.objects.filter(year=year).exists():
-                days = HolidayDay.objects.filter(holiday_year__year=year)
-                self._years[year] = {d.date: d.is_workday for d in days}
-            else:
-                self._years[year] = None
-        return self._years[year]
+                overrides = dict(
+                    HolidayDay.objects.filter(holiday_year__year=year).values_list(
+                        "date", "is_workday"
+                    )
+                )
+            if package is None and overrides is None:
+                raise rules.CalendarUnknown(year)
+            if package is None:
+                package = frozenset(d for d in _days_of(year) if d.weekday() < 5)
+            if overrides:
+                workdays = {d for d in package if overrides.get(d, True)}
+                workdays |= {d for d, is_workday in overrides.items() if is_workday}
+                package = frozenset(workdays)
+            self._workdays[year] = package
+        return self._workdays[year]
 
     def is_workday(self, day: dt.date) -> bool:
-        overrides = self._overrides(day.year)
-        if overrides is not None:
-            if day in overrides:
-                return overrides[day]
-            if not _package_knows(day.year):
-                return day.weekday() < 5
-        if not _package_knows(day.year):
-            raise rules.CalendarUnknown(day.year)
-        return bool(chinese_calendar.is_workday(day))
+        """Raises rules.CalendarUnknown for a year neither the package nor an administrator
+        knows."""
+        return day in self._year(day.year)
 
     def deadline(self, start: dt.date, working_days: int) -> dt.date:
         """N working days after ``start`` (start not counted). Raises CalendarUnknownYear,
@@ -298,7 +328,7 @@ class WorkdayCalendar:
             raise CalendarUnknownYear(str(exc)) from None
 
 
-def working_deadline(start: dt.date, working_days: int) -> dt.date:
+def working_deadline(*, start: dt.date, working_days: int) -> dt.date:
     """The deadline N working days after ``start`` on the official calendar."""
     return WorkdayCalendar().deadline(start, working_days)
 

@@ -164,30 +164,35 @@ def person_update(
     actor: User,
     person_id: int,
     name: str,
-    phone: str,
+    phone: str | None,
     bank_name: str,
-    bank_account: str,
+    bank_account: str | None,
     region_code: str | None = None,
 ) -> Person:
-    """Change a person's contact, bank and (within the actor's scope) hukou region. The
-    resident ID is the key and never changes. Raises InvalidInput, NotFound, Forbidden."""
+    """Change a person's name, contact, bank and (within the actor's scope) hukou region.
+    ``None`` for phone or bank account keeps the stored number. The resident ID is the key
+    and never changes. Raises InvalidInput, NotFound, Forbidden."""
     if not actor.can(rules.Perm.PERSON_EDIT):
         raise Forbidden()
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:
         errors["name"] = "请填写姓名。"
-    values, field_errors = _person_fields(phone=phone, bank_account=bank_account)
+    values, field_errors = _person_fields(phone=phone or "", bank_account=bank_account or "")
     errors.update(field_errors)
     _raise_if(errors)
     with transaction.atomic():
         person_get_for_user(user=actor, person_id=person_id)  # scope check
-        person = Person.objects.select_for_update().get(pk=person_id)
+        person = Person.objects.select_for_update().select_related("region").get(pk=person_id)
         person.name = name
-        person.phone = values["phone"]
-        person.bank_account = values["bank_account"]
         person.bank_name = (bank_name or "").strip()
-        fields = ["name", "phone", "bank_account", "bank_name", "updated_at"]
+        fields = ["name", "bank_name", "updated_at"]
+        if phone is not None:
+            person.phone = values["phone"]
+            fields.append("phone")
+        if bank_account is not None:
+            person.bank_account = values["bank_account"]
+            fields.append("bank_account")
         if region_code and region_code != person.region.code:
             person.region = region_get_for_user(user=actor, code=region_code)
             fields.append("region")
@@ -259,7 +264,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def api_token_authenticate(key: str) -> User | None:
+def api_token_authenticate(*, key: str) -> User | None:
     """The active user behind a bearer token, or None. Marks the token used."""
     try:
         token = ApiToken.objects.select_related("user").get(

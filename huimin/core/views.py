@@ -101,10 +101,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx; numbers always masked."""
-    if not request.user.can(rules.Perm.PERSON_EXPORT):
-        raise Forbidden("您的角色无权导出人员名单。")
     _form, filters = _filters(request, _filter_regions(request.user))
-    people = selectors.person_list_for_user(user=request.user, filters=filters)
+    people = selectors.person_export_for_user(user=request.user, filters=filters)
     rows = (
         (
             p.name,
@@ -137,23 +135,28 @@ def person_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
-    own = request.user.role == rules.Role.CITIZEN and person.pk == request.user.person_id
+def _person_page(request: HttpRequest, person, *, revealed: bool, own: bool) -> HttpResponse:  # noqa: ANN001
     return render(
         request,
         "core/person_detail.html",
         {
             "person": person,
-            "revealed": own,
+            "revealed": revealed,
             "own": own,
-            "timeline": selectors.timeline_for(person),
+            "timeline": selectors.timeline_for_user(user=request.user, obj=person),
+            "can_audit": request.user.can(rules.Perm.AUDIT_VIEW),
             "can_edit": request.user.can(rules.Perm.PERSON_EDIT),
-            "can_reveal": request.user.can(rules.Perm.PERSON_UNMASK) and not own,
+            "can_reveal": request.user.can(rules.Perm.PERSON_UNMASK) and not revealed,
             "status_form": PersonStatusForm(),
         },
     )
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    own = request.user.role == rules.Role.CITIZEN and person.pk == request.user.person_id
+    return _person_page(request, person, revealed=own, own=own)
 
 
 @login_required
@@ -170,19 +173,7 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
             request, "core/_person_numbers.html", {"person": person, "revealed": True, "own": False}
         )
     messages.info(request, "已显示完整信息，本次查看已记录。")
-    return render(
-        request,
-        "core/person_detail.html",
-        {
-            "person": person,
-            "revealed": True,
-            "own": False,
-            "timeline": selectors.timeline_for(person),
-            "can_edit": request.user.can(rules.Perm.PERSON_EDIT),
-            "can_reveal": False,
-            "status_form": PersonStatusForm(),
-        },
-    )
+    return _person_page(request, person, revealed=True, own=False)
 
 
 @login_required
@@ -216,13 +207,15 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     if not request.user.can(rules.Perm.PERSON_EDIT):
         raise Forbidden()
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    # The form shows masked numbers (no unlogged full view); a masked value sent back
+    # unchanged keeps the stored number.
     initial = {
         "resident_id": person.masked_resident_id,
         "name": person.name,
         "region": person.region.code,
-        "phone": person.phone,
+        "phone": person.masked_phone,
         "bank_name": person.bank_name,
-        "bank_account": person.bank_account,
+        "bank_account": person.masked_bank_account,
     }
     regions = _filter_regions(request.user)
     form = PersonForm(request.POST or None, initial=initial, regions=regions, editing=True)
@@ -233,9 +226,13 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 actor=request.user,
                 person_id=person.pk,
                 name=data["name"],
-                phone=data["phone"],
+                phone=None if data["phone"] == person.masked_phone else data["phone"],
                 bank_name=data["bank_name"],
-                bank_account=data["bank_account"],
+                bank_account=(
+                    None
+                    if data["bank_account"] == person.masked_bank_account
+                    else data["bank_account"]
+                ),
                 region_code=data["region"],
             )
         except DomainError as exc:
@@ -291,7 +288,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             deadline = selectors.working_deadline(
-                form.cleaned_data["start"], form.cleaned_data["working_days"]
+                start=form.cleaned_data["start"], working_days=form.cleaned_data["working_days"]
             )
             result = {"deadline": deadline, **form.cleaned_data}
         except DomainError as exc:

@@ -30,12 +30,12 @@ D = dt.date
     ],
 )
 def test_deadlines_follow_the_2026_holidays(db, start, working_days, deadline):
-    assert working_deadline(start, working_days) == deadline
+    assert working_deadline(start=start, working_days=working_days) == deadline
 
 
 def test_a_2027_date_without_overrides_is_a_clear_error(db):
     with pytest.raises(CalendarUnknownYear) as info:
-        working_deadline(D(2026, 12, 31), 1)
+        working_deadline(start=D(2026, 12, 31), working_days=1)
     assert info.value.message == (
         "2027年的法定节假日安排尚未录入，无法计算工作日。"
         "请系统管理员在“节假日安排”中录入国务院办公厅公布的2027年放假安排后再试。"
@@ -48,8 +48,9 @@ def test_a_2027_date_works_once_an_administrator_enters_the_year(db):
     HolidayDay.objects.create(
         holiday_year=year, date=D(2027, 2, 6), is_workday=True, name="春节调休上班"
     )
-    assert working_deadline(D(2026, 12, 31), 1) == D(2027, 1, 4)  # Fri 1-1 off, weekend
-    assert working_deadline(D(2027, 2, 5), 1) == D(2027, 2, 6)  # make-up Saturday
+    # Friday 1-1 is off, then the weekend; Saturday 2-6 is a make-up workday.
+    assert working_deadline(start=D(2026, 12, 31), working_days=1) == D(2027, 1, 4)
+    assert working_deadline(start=D(2027, 2, 5), working_days=1) == D(2027, 2, 6)
 
 
 def test_an_override_corrects_a_year_the_package_knows(db):
@@ -57,14 +58,15 @@ def test_an_override_corrects_a_year_the_package_knows(db):
     HolidayDay.objects.create(
         holiday_year=year, date=D(2026, 11, 30), is_workday=False, name="临时停工（示例）"
     )
-    assert working_deadline(D(2026, 11, 27), 1) == D(2026, 12, 1)
-    assert working_deadline(D(2026, 9, 30), 5) == D(2026, 10, 13)  # the rest still known
+    assert working_deadline(start=D(2026, 11, 27), working_days=1) == D(2026, 12, 1)
+    # the rest of the year is still the package's
+    assert working_deadline(start=D(2026, 9, 30), working_days=5) == D(2026, 10, 13)
 
 
 @pytest.mark.parametrize("n", [0, -1, 367])
 def test_working_days_out_of_range_are_refused(db, n):
     with pytest.raises(InvalidInput) as info:
-        working_deadline(D(2026, 3, 2), n)
+        working_deadline(start=D(2026, 3, 2), working_days=n)
     assert info.value.message == f"工作日天数应在1至366之间，您填写的是{n}。"
 
 

@@ -216,3 +216,36 @@ def test_every_change_is_in_the_history_with_actor_and_before_after(
     assert (change["title"], change["actor"]) == ("修改", "wanrong")
     assert ["联系电话", "138****1234", "139****1111"] in change["changes"]
     assert ["户籍所在地", "荣河镇", "汉薛镇"] in change["changes"]
+
+
+def test_the_edit_page_shows_masked_numbers_and_keeps_them_when_unchanged(
+    client, official, wanrong_person
+):
+    page = client.get(f"/people/{wanrong_person.pk}/edit/").content.decode()
+    assert wanrong_person.phone not in page
+    assert wanrong_person.bank_account not in page
+    response = client.post(
+        f"/people/{wanrong_person.pk}/edit/",
+        {
+            "name": "李秀兰",
+            "region": "140822101",
+            "phone": wanrong_person.masked_phone,
+            "bank_name": "山西银行",
+            "bank_account": wanrong_person.masked_bank_account,
+        },
+    )
+    assert response.status_code == 302
+    stored = Person.objects.get(pk=wanrong_person.pk)
+    assert (stored.name, stored.phone, stored.bank_account, stored.bank_name) == (
+        "李秀兰",
+        "13835901234",
+        "6217000012345678901",
+        "山西银行",
+    )
+    assert AccessLog.objects.count() == 0
+
+
+def test_a_citizen_does_not_see_the_audit_trail(client, make_user, wanrong_person):
+    client.force_login(make_user("self", User.Role.CITIZEN, person=wanrong_person))
+    assert client.get(f"/api/people/{wanrong_person.pk}/timeline").status_code == 403
+    assert "变更记录" not in client.get(f"/people/{wanrong_person.pk}/").content.decode()
