@@ -63,44 +63,30 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "admin",
         User.Role.CITY_ADMIN,
-        "市卫健委管理员",
+        "张建华",
         "运城市卫生健康委员会",
         ("140800",),
         staff=True,
     ),
-    DemoAccount(
-        "yanhu", User.Role.COUNTY_OFFICIAL, "盐湖区卫健局干部", "盐湖区卫生健康局", ("140802",)
-    ),
-    DemoAccount(
-        "wanrong", User.Role.COUNTY_OFFICIAL, "万荣县卫健局干部", "万荣县卫生健康局", ("140822",)
-    ),
-    DemoAccount(
-        "pinglu", User.Role.COUNTY_OFFICIAL, "平陆县卫健局干部", "平陆县卫生健康局", ("140829",)
-    ),
+    DemoAccount("yanhu", User.Role.COUNTY_OFFICIAL, "李晓梅", "盐湖区卫生健康局", ("140802",)),
+    DemoAccount("wanrong", User.Role.COUNTY_OFFICIAL, "王志强", "万荣县卫生健康局", ("140822",)),
+    DemoAccount("pinglu", User.Role.COUNTY_OFFICIAL, "孙立新", "平陆县卫生健康局", ("140829",)),
     DemoAccount(
         "beicheng",
         User.Role.TOWNSHIP_OFFICIAL,
-        "北城街道干部",
+        "赵丽娟",
         "盐湖区北城街道办事处",
         ("140802100",),
     ),
+    DemoAccount("operator", User.Role.OPERATOR, "郭敏", "盐湖区综合托育服务中心", ("140802",)),
     DemoAccount(
-        "operator", User.Role.OPERATOR, "托育机构经办人", "盐湖区综合托育服务中心", ("140802",)
+        "inspector", User.Role.INSPECTOR, "陈国平", "运城市卫生健康综合行政执法队", ("140800",)
     ),
-    DemoAccount(
-        "inspector", User.Role.INSPECTOR, "卫生监督员", "运城市卫生健康综合行政执法队", ("140800",)
-    ),
-    DemoAccount(
-        "evaluator", User.Role.EVALUATOR, "评估专家", "运城幼儿师范高等专科学校", ("140800",)
-    ),
-    DemoAccount("finance", User.Role.FINANCE, "财政局经办人", "运城市财政局", ("140800",)),
-    DemoAccount(
-        "adjuster", User.Role.ADJUSTER, "人保财险查勘员", "中国人保财险平陆支公司", ("140829",)
-    ),
-    DemoAccount(
-        "federation", User.Role.FEDERATION, "残联工作人员", "万荣县残疾人联合会", ("140822",)
-    ),
-    DemoAccount("doctor", User.Role.DOCTOR, "评残医生", "运城市中心医院", ("140800",)),
+    DemoAccount("evaluator", User.Role.EVALUATOR, "杨慧", "运城幼儿师范高等专科学校", ("140800",)),
+    DemoAccount("finance", User.Role.FINANCE, "周建军", "运城市财政局", ("140800",)),
+    DemoAccount("adjuster", User.Role.ADJUSTER, "吴磊", "中国人保财险平陆支公司", ("140829",)),
+    DemoAccount("federation", User.Role.FEDERATION, "韩冰", "万荣县残疾人联合会", ("140822",)),
+    DemoAccount("doctor", User.Role.DOCTOR, "马文斌", "运城市中心医院", ("140800",)),
     DemoAccount("citizen", User.Role.CITIZEN, "", "", ()),
 )
 
@@ -184,7 +170,8 @@ def _random_person(ctx: DemoContext, county_code: str, birth: dt.date | None = N
     township_codes = [c for c in ctx.regions if c.startswith(county_code) and len(c) == 9]
     return Person(
         resident_id=random_resident_id(ctx, county_code, birth, sex),
-        name=ctx.faker.name_male() if sex == "M" else ctx.faker.name_female(),
+        name=ctx.faker.last_name()
+        + (ctx.faker.first_name_male() if sex == "M" else ctx.faker.first_name_female()),
         birth_date=birth,
         sex=sex,
         phone=random_phone(rng),

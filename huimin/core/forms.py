@@ -3,51 +3,60 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from huimin.core.models import Person, Region
 from huimin.core.rules import MAX_WORKING_DAYS
 
 
-class PersonFilterForm(forms.Form):
-    q = forms.CharField(label="姓名或身份证号", required=False, max_length=50)
+class Form(forms.Form):
+    """Chinese labels take no trailing ASCII colon."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PersonFilterForm(Form):
+    q = forms.CharField(label=_("姓名或身份证号"), required=False, max_length=50)
     # A CharField, not a ChoiceField: the selector, not the form, decides what is in scope
     # (an out-of-scope code is a 404 on every interface).
-    region = forms.CharField(label="区域", required=False, max_length=12, widget=forms.Select)
+    region = forms.CharField(label=_("区域"), required=False, max_length=12, widget=forms.Select)
     sex = forms.ChoiceField(
-        label="性别", required=False, choices=[("", "全部"), *Person.Sex.choices]
+        label=_("性别"), required=False, choices=[("", _("全部")), *Person.Sex.choices]
     )
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部"), *Person.Status.choices]
+        label=_("状态"), required=False, choices=[("", _("全部")), *Person.Status.choices]
     )
     born_from = forms.DateField(
-        label="出生日期从", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("出生日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     born_to = forms.DateField(
-        label="至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, regions=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["region"].widget.choices = [("", "全部")] + [
+        self.fields["region"].widget.choices = [("", _("全部"))] + [
             (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
         ]
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     resident_id = forms.CharField(
-        label="居民身份证号码",
+        label=_("居民身份证号码"),
         max_length=20,
-        help_text="18位，末位可为X；出生日期和性别由号码自动得出。",
+        help_text=_("18位，末位可为X；出生日期和性别由号码自动得出。"),
     )
-    name = forms.CharField(label="姓名", max_length=50)
-    region = forms.ChoiceField(label="户籍所在地")
-    phone = forms.CharField(label="联系电话", required=False, max_length=20)
-    bank_name = forms.CharField(label="开户银行", required=False, max_length=50)
-    bank_account = forms.CharField(label="银行账号", required=False, max_length=40)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    region = forms.ChoiceField(label=_("户籍所在地"))
+    phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+    bank_name = forms.CharField(label=_("开户银行"), required=False, max_length=50)
+    bank_account = forms.CharField(label=_("银行账号"), required=False, max_length=40)
 
     def __init__(self, *args, regions=(), editing=False, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "请选择")] + [
+        self.fields["region"].choices = [("", _("请选择"))] + [
             (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
         ]
         if editing:
@@ -58,25 +67,29 @@ class PersonForm(forms.Form):
                 self.fields[name].help_text = "显示为脱敏号码；不修改则保留原号码。"
 
 
-class PersonStatusForm(forms.Form):
-    to_status = forms.ChoiceField(label="变更为", choices=Person.Status.choices)
+class PersonStatusForm(Form):
+    to_status = forms.ChoiceField(
+        label=_("变更为"),
+        choices=[("", _("请选择")), *Person.Status.choices],
+        error_messages={"required": "请选择新状态。"},
+    )
     reason = forms.CharField(
-        label="原因及依据", widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+        label=_("原因及依据"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
     )
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(Form):
     start = forms.DateField(
-        label="起始日期",
+        label=_("起始日期"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="起始日当天不计入。",
+        help_text=_("起始日当天不计入。"),
         error_messages={
             "invalid": "请按 YYYY-MM-DD 格式填写日期。",
             "required": "请填写起始日期。",
         },
     )
     working_days = forms.IntegerField(
-        label="工作日数",
+        label=_("工作日数"),
         min_value=1,
         max_value=MAX_WORKING_DAYS,
         error_messages={

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
@@ -16,8 +17,8 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "用户名"
-        self.fields["password"].label = "密码"
+        self.fields["username"].label = _("用户名")
+        self.fields["password"].label = _("密码")
         self.fields["username"].widget = forms.TextInput(
             attrs={"autofocus": True, "autocomplete": "username"}
         )

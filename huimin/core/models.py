@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huimin.core import rules
@@ -119,17 +120,17 @@ class User(AbstractUser):
     """An account. Its role says what it may do, its regions where (and below)."""
 
     class Role(models.TextChoices):
-        CITY_ADMIN = rules.Role.CITY_ADMIN.value, "市级管理员"
-        COUNTY_OFFICIAL = rules.Role.COUNTY_OFFICIAL.value, "县级工作人员"
-        TOWNSHIP_OFFICIAL = rules.Role.TOWNSHIP_OFFICIAL.value, "乡镇（街道）工作人员"
-        OPERATOR = rules.Role.OPERATOR.value, "托育机构经办人"
-        INSPECTOR = rules.Role.INSPECTOR.value, "监督检查员"
-        EVALUATOR = rules.Role.EVALUATOR.value, "评估专家"
-        FINANCE = rules.Role.FINANCE.value, "财务人员"
-        ADJUSTER = rules.Role.ADJUSTER.value, "保险查勘员"
-        FEDERATION = rules.Role.FEDERATION.value, "残联工作人员"
-        DOCTOR = rules.Role.DOCTOR.value, "评残医生"
-        CITIZEN = rules.Role.CITIZEN.value, "群众"
+        CITY_ADMIN = rules.Role.CITY_ADMIN.value, _("市级管理员")
+        COUNTY_OFFICIAL = rules.Role.COUNTY_OFFICIAL.value, _("县级工作人员")
+        TOWNSHIP_OFFICIAL = rules.Role.TOWNSHIP_OFFICIAL.value, _("乡镇（街道）工作人员")
+        OPERATOR = rules.Role.OPERATOR.value, _("托育机构经办人")
+        INSPECTOR = rules.Role.INSPECTOR.value, _("监督检查员")
+        EVALUATOR = rules.Role.EVALUATOR.value, _("评估专家")
+        FINANCE = rules.Role.FINANCE.value, _("财务人员")
+        ADJUSTER = rules.Role.ADJUSTER.value, _("保险查勘员")
+        FEDERATION = rules.Role.FEDERATION.value, _("残联工作人员")
+        DOCTOR = rules.Role.DOCTOR.value, _("评残医生")
+        CITIZEN = rules.Role.CITIZEN.value, _("群众")
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.CITIZEN)
     full_name = models.CharField("姓名", max_length=50, blank=True)

@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
         _("人员档案"),
         "person_list",
         Perm.PERSON_VIEW,
+        roles=frozenset(Role) - {Role.CITIZEN},  # a citizen opens their own record from home
         description=_("按身份证号登记的人员，证件号、电话、银行账号默认脱敏显示。"),
     ),
     NavItem(

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huimin.core import rules, selectors, services
@@ -35,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role = rules.Role(user.role)
     stats = []
     if user.can(rules.Perm.PERSON_VIEW) and role != rules.Role.CITIZEN:
-        stats.append(("在册人员", selectors.person_list_for_user(user=user).count(), "人"))
+        stats.append((_("在册人员"), selectors.person_list_for_user(user=user).count(), _("人")))
     regions = list(user.regions.all())
     cards = [item for item in nav_for(user) if item.url_name != "home"]
     return render(
