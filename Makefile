@@ -46,6 +46,7 @@ demo-city: install
 test: install-test
 	$(BIN)/ruff check huimin tests e2e bench
 	$(BIN)/ruff format --check huimin tests e2e bench
+	$(BIN)/mypy
 	HUIMIN_TESTING=1 $(BIN)/huimin makemigrations --check --dry-run
 	$(BIN)/pytest
 

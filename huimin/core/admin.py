@@ -119,7 +119,7 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     filter_horizontal = ["regions"]
     raw_id_fields = ["person"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("惠民角色与范围", {"fields": ["role", "full_name", "organisation", "regions", "person"]}),
     )
 

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, StrictStr
 
 from huimin.core import rules, selectors, services
 from huimin.core.errors import Forbidden
+from huimin.core.http import AuthedRequest
 from huimin.core.models import Person
 
 
@@ -89,7 +90,7 @@ def _region_out(region) -> RegionOut:  # noqa: ANN001
 
 
 @router.get("/me", response={200: MeOut, **errors(401)}, tags=["账号 accounts"])
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthedRequest) -> MeOut:
     user = request.user
     return MeOut(
         username=user.username,
@@ -101,7 +102,7 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/regions", response={200: list[RegionOut], **errors(401, 403)}, tags=["区划 regions"])
-def region_list(request: HttpRequest) -> list[RegionOut]:
+def region_list(request: AuthedRequest) -> list[RegionOut]:
     """The regions the user serves and everything below them."""
     if not request.user.can(rules.Perm.REGION_VIEW):
         raise Forbidden()
@@ -170,7 +171,7 @@ class PersonPageOut(Schema):
 @router.get(
     "/people", response={200: PersonPageOut, **errors(401, 403, 404, 422)}, tags=["人员 people"]
 )
-def person_list(request: HttpRequest, query: Query[PersonFilterQuery]) -> dict:
+def person_list(request: AuthedRequest, query: Query[PersonFilterQuery]) -> dict:
     """People in the user's regions, masked, filtered and paginated."""
     people = selectors.person_list_for_user(
         user=request.user,
@@ -238,7 +239,7 @@ class TimelineOut(Schema):
 @router.post(
     "/people", response={201: PersonOut, **errors(401, 403, 404, 409, 422)}, tags=["人员 people"]
 )
-def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict]:
+def person_create(request: AuthedRequest, payload: PersonIn) -> Status[dict]:
     """Register a person; birth date and sex come from the resident ID."""
     person = services.person_create(actor=request.user, **payload.model_dump())
     return Status(201, _person_out(person))
@@ -249,7 +250,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[dict]:
     response={200: PersonOut, **errors(401, 403, 404, 422)},
     tags=["人员 people"],
 )
-def person_get(request: HttpRequest, person_id: int) -> dict:
+def person_get(request: AuthedRequest, person_id: int) -> dict:
     return _person_out(selectors.person_get_for_user(user=request.user, person_id=person_id))
 
 
@@ -258,7 +259,7 @@ def person_get(request: HttpRequest, person_id: int) -> dict:
     response={200: PersonOut, **errors(401, 403, 404, 422)},
     tags=["人员 people"],
 )
-def person_update(request: HttpRequest, person_id: int, payload: PersonPatchIn) -> dict:
+def person_update(request: AuthedRequest, person_id: int, payload: PersonPatchIn) -> dict:
     person = services.person_update(actor=request.user, person_id=person_id, **payload.model_dump())
     return _person_out(person)
 
@@ -268,7 +269,7 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatchIn) 
     response={200: PersonOut, **errors(401, 403, 404, 409, 422)},
     tags=["人员 people"],
 )
-def person_status(request: HttpRequest, person_id: int, payload: PersonStatusIn) -> dict:
+def person_status(request: AuthedRequest, person_id: int, payload: PersonStatusIn) -> dict:
     person = services.person_transition(
         actor=request.user, person_id=person_id, to_status=payload.to_status, reason=payload.reason
     )
@@ -280,7 +281,7 @@ def person_status(request: HttpRequest, person_id: int, payload: PersonStatusIn)
     response={200: PersonFullOut, **errors(401, 403, 404, 422)},
     tags=["人员 people"],
 )
-def person_reveal(request: HttpRequest, person_id: int, payload: RevealIn) -> dict:
+def person_reveal(request: AuthedRequest, person_id: int, payload: RevealIn) -> dict:
     """The unmasked numbers, for roles that need them; the view is written to the access
     log."""
     person = services.person_reveal(
@@ -297,7 +298,7 @@ def person_reveal(request: HttpRequest, person_id: int, payload: RevealIn) -> di
     response={200: list[TimelineOut], **errors(401, 403, 404, 422)},
     tags=["人员 people"],
 )
-def person_timeline(request: HttpRequest, person_id: int) -> list[selectors.TimelineEntry]:
+def person_timeline(request: AuthedRequest, person_id: int) -> list[selectors.TimelineEntry]:
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     if not request.user.can(rules.Perm.AUDIT_VIEW):
         raise Forbidden("您的角色无权查看变更记录。")

@@ -56,7 +56,7 @@ class PersonForm(Form):
 
     def __init__(self, *args, regions=(), editing=False, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("请选择"))] + [
+        self.fields["region"].choices = [("", _("请选择"))] + [  # type: ignore[attr-defined]
             (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
         ]
         if editing:

@@ -165,9 +165,9 @@ def _shower(model: type[Model], field_name: str) -> Any:
     if field_name in _MASKERS:
         mask = _MASKERS[field_name]
         return lambda v: mask(v) if v else v
-    field = model._meta.get_field(field_name)
+    field: Any = model._meta.get_field(field_name)
     if field.is_relation and field.related_model is not None:
-        related = field.related_model
+        related: type[Model] = field.related_model
         return lambda v: str(related._default_manager.filter(pk=v).first() or v) if v else v
     if getattr(field, "choices", None):
         labels = dict(field.choices)

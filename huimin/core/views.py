@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from huimin.core import rules, selectors, services
 from huimin.core.errors import DomainError, Forbidden
 from huimin.core.forms import DeadlineForm, PersonFilterForm, PersonForm, PersonStatusForm
+from huimin.core.http import AuthedRequest, HtmxRequest
 from huimin.core.models import Region
 from huimin.core.navigation import ROLE_HOME, nav_for
 from huimin.core.spreadsheets import xlsx_response
@@ -22,16 +23,16 @@ from huimin.core.spreadsheets import xlsx_response
 PAGE_SIZE = 50
 
 
-def client_ip(request: HttpRequest) -> str | None:
+def client_ip(request: AuthedRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HtmxRequest) -> HttpResponse:
     return redirect("home" if request.user.is_authenticated else "login")
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     role = rules.Role(user.role)
     stats = []
@@ -53,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _filters(
-    request: HttpRequest, regions: list[Region]
+    request: AuthedRequest, regions: list[Region]
 ) -> tuple[PersonFilterForm, selectors.PersonFilters]:
     form = PersonFilterForm(request.GET or None, regions=regions)
     if form.is_bound and form.is_valid():
@@ -78,7 +79,7 @@ def _filter_regions(user) -> list[Region]:  # noqa: ANN001
 
 
 @login_required
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     regions = _filter_regions(request.user)
     form, filters = _filters(request, regions)
     people = selectors.person_list_for_user(user=request.user, filters=filters)
@@ -100,7 +101,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_export(request: HttpRequest) -> HttpResponse:
+def person_export(request: AuthedRequest) -> HttpResponse:
     """The filtered list as .xlsx; numbers always masked."""
     _form, filters = _filters(request, _filter_regions(request.user))
     people = selectors.person_export_for_user(user=request.user, filters=filters)
@@ -136,7 +137,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _person_page(request: HttpRequest, person, *, revealed: bool, own: bool) -> HttpResponse:  # noqa: ANN001
+def _person_page(request: AuthedRequest, person, *, revealed: bool, own: bool) -> HttpResponse:  # noqa: ANN001
     return render(
         request,
         "core/person_detail.html",
@@ -154,7 +155,7 @@ def _person_page(request: HttpRequest, person, *, revealed: bool, own: bool) -> 
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     own = request.user.role == rules.Role.CITIZEN and person.pk == request.user.person_id
     return _person_page(request, person, revealed=own, own=own)
@@ -162,7 +163,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_reveal(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = services.person_reveal(
         actor=request.user,
         person_id=person_id,
@@ -178,7 +179,7 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(rules.Perm.PERSON_EDIT):
         raise Forbidden()
     regions = _filter_regions(request.user)
@@ -204,7 +205,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     if not request.user.can(rules.Perm.PERSON_EDIT):
         raise Forbidden()
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
@@ -250,7 +251,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_status(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = PersonStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择新状态并填写原因。")
@@ -275,14 +276,14 @@ def _form_errors(form, exc: DomainError) -> None:  # noqa: ANN001
 
 
 @login_required
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(rules.Perm.REGION_VIEW):
         raise Forbidden()
     regions = selectors.region_list_for_user(user=request.user).order_by("path")
     return render(request, "core/region_list.html", {"regions": regions})
 
 
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: HtmxRequest) -> HttpResponse:
     """Public working-day calculator (the same service as /api/calendar/deadline)."""
     form = DeadlineForm(request.GET or None)
     result = error = None
@@ -307,13 +308,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_403(request: HtmxRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", {"message": str(exception or "")}, status=403)
 
 
-def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def error_404(request: HtmxRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", {}, status=404)
 
 
-def error_500(request: HttpRequest) -> HttpResponse:
+def error_500(request: HtmxRequest) -> HttpResponse:
     return render(request, "500.html", {}, status=500)

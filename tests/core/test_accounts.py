@@ -90,3 +90,19 @@ def test_english_is_switchable(client, make_user):
     assert '<html lang="en">' in content
     assert "<h1>County desk</h1>" in content
     assert '<a href="/people/" >People</a>' in content
+
+
+def test_a_crash_shows_a_friendly_chinese_500_page_and_saves_nothing_half(
+    client, make_user, monkeypatch
+):
+    from huimin.core import views
+
+    def boom(**kwargs):
+        raise RuntimeError("disk full")
+
+    client.force_login(make_user("official", User.Role.COUNTY_OFFICIAL, ("140822",)))
+    monkeypatch.setattr(views.selectors, "person_list_for_user", boom)
+    client.raise_request_exception = False
+    response = client.get("/people/")
+    assert response.status_code == 500
+    assert "您刚才的操作没有完成" in response.content.decode()

@@ -32,8 +32,8 @@ class Command(BaseCommand):
             )
         started = timezone.now()
         demo_city_build(
-            seed=options["seed"],
-            scale=options["scale"],
+            seed=int(options["seed"]),  # type: ignore[call-overload]
+            scale=str(options["scale"]),
             today=timezone.localdate(),
             log=self.stdout.write,
         )
