@@ -193,37 +193,35 @@ def person_list(request: AuthedRequest, query: Query[PersonFilterQuery]) -> dict
     }
 
 
-class PersonIn(Schema):
+class StrictIn(Schema):
+    """Base of every request body: strict types (no "5" for 5, no 0 for false), no unknown
+    fields. Later modules' input schemas inherit it."""
+
     model_config = ConfigDict(strict=True, extra="forbid")
 
+
+class PersonPatchIn(StrictIn):
+    """Omitted (null) phone or bank account keeps the stored number."""
+
+    name: Annotated[StrictStr, Field(max_length=50)]
+    region_code: Annotated[StrictStr, Field(max_length=12)]
+    phone: Annotated[StrictStr, Field(max_length=20)] | None = None
+    bank_name: Annotated[StrictStr, Field(max_length=50)] = ""
+    bank_account: Annotated[StrictStr, Field(max_length=40)] | None = None
+
+
+class PersonIn(PersonPatchIn):
     resident_id: Annotated[StrictStr, Field(max_length=20)]
-    name: Annotated[StrictStr, Field(max_length=50)]
-    region_code: Annotated[StrictStr, Field(max_length=12)]
     phone: Annotated[StrictStr, Field(max_length=20)] = ""
-    bank_name: Annotated[StrictStr, Field(max_length=50)] = ""
     bank_account: Annotated[StrictStr, Field(max_length=40)] = ""
 
 
-class PersonPatchIn(Schema):
-    model_config = ConfigDict(strict=True, extra="forbid")
-
-    name: Annotated[StrictStr, Field(max_length=50)]
-    region_code: Annotated[StrictStr, Field(max_length=12)]
-    phone: Annotated[StrictStr, Field(max_length=20)] = ""
-    bank_name: Annotated[StrictStr, Field(max_length=50)] = ""
-    bank_account: Annotated[StrictStr, Field(max_length=40)] = ""
-
-
-class PersonStatusIn(Schema):
-    model_config = ConfigDict(strict=True, extra="forbid")
-
+class PersonStatusIn(StrictIn):
     to_status: Literal["active", "moved_out", "deceased"]
     reason: Annotated[StrictStr, Field(min_length=1, max_length=500)]
 
 
-class RevealIn(Schema):
-    model_config = ConfigDict(strict=True, extra="forbid")
-
+class RevealIn(StrictIn):
     purpose: Annotated[StrictStr, Field(max_length=200)] = ""
 
 
