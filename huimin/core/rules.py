@@ -233,6 +233,12 @@ class Perm(StrEnum):
     REGION_VIEW = "region.view"
     CALENDAR_MANAGE = "calendar.manage"
     AUDIT_VIEW = "audit.view"
+    # childcare
+    INSTITUTION_VIEW = "institution.view"
+    INSTITUTION_MANAGE = "institution.manage"  # keep one's own institution's records
+    FILING_DECIDE = "filing.decide"
+    RECOGNITION_DECIDE = "recognition.decide"
+    PRICE_CAP_MANAGE = "price_cap.manage"
 
 
 _OFFICIAL = {
@@ -247,12 +253,16 @@ _OFFICIAL = {
 #: What each role may do; *where* it may do it is its regions (and, for operators and
 #: citizens, what they own). Later modules add their permissions here.
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.CITY_ADMIN: frozenset(_OFFICIAL | {Perm.CALENDAR_MANAGE}),
-    Role.COUNTY_OFFICIAL: frozenset(_OFFICIAL),
-    Role.TOWNSHIP_OFFICIAL: frozenset(_OFFICIAL),
-    Role.OPERATOR: frozenset({Perm.REGION_VIEW}),
-    Role.INSPECTOR: frozenset({Perm.REGION_VIEW}),
-    Role.EVALUATOR: frozenset({Perm.REGION_VIEW}),
+    Role.CITY_ADMIN: frozenset(
+        _OFFICIAL | {Perm.CALENDAR_MANAGE, Perm.INSTITUTION_VIEW, Perm.PRICE_CAP_MANAGE}
+    ),
+    Role.COUNTY_OFFICIAL: frozenset(
+        _OFFICIAL | {Perm.INSTITUTION_VIEW, Perm.FILING_DECIDE, Perm.RECOGNITION_DECIDE}
+    ),
+    Role.TOWNSHIP_OFFICIAL: frozenset(_OFFICIAL | {Perm.INSTITUTION_VIEW}),
+    Role.OPERATOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW, Perm.INSTITUTION_MANAGE}),
+    Role.INSPECTOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
+    Role.EVALUATOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
     Role.FINANCE: frozenset(
         {Perm.PERSON_VIEW, Perm.PERSON_UNMASK, Perm.PERSON_EXPORT, Perm.REGION_VIEW}
     ),

@@ -159,6 +159,42 @@ def person_create(
     return person
 
 
+def person_ensure(*, actor: User, resident_id: str, name: str, region: Region) -> Person:
+    """The person with this resident ID, registered in ``region`` if new — for modules that
+    record people on their own forms (a child enrolled, a staff member hired). The ID is
+    validated; a known ID with another name is refused. Raises InvalidInput."""
+    try:
+        parsed = rules.resident_id_parse(resident_id, today=today())
+    except rules.ResidentIdError as exc:
+        raise InvalidInput(str(exc), field_errors={"resident_id": str(exc)}) from None
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("请填写姓名。", field_errors={"name": "请填写姓名。"})
+    existing = Person.objects.filter(resident_id=parsed.number).first()
+    if existing is not None:
+        if existing.name != name:
+            message = (
+                f"身份证号{rules.mask_resident_id(parsed.number)}已登记，姓名为"
+                f"“{existing.name}”，与填写的“{name}”不一致，请核对。"
+            )
+            raise InvalidInput(message, field_errors={"name": message})
+        return existing
+    person = Person(
+        resident_id=parsed.number,
+        name=name,
+        birth_date=parsed.birth_date,
+        sex=parsed.sex,
+        region=region,
+    )
+    person._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:  # registered at the same moment by someone else
+        return Person.objects.get(resident_id=parsed.number)
+    return person
+
+
 def person_update(
     *,
     actor: User,
