@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer as NinjaJSONRenderer
 from ninja.security import HttpBearer, django_auth
 
+from huimin.childcare.api import router as childcare_router
 from huimin.core import services
 from huimin.core.api import calendar_router
 from huimin.core.api import router as core_router
@@ -49,6 +50,7 @@ api = NinjaAPI(
 
 api.add_router("/calendar", calendar_router)
 api.add_router("/", core_router)
+api.add_router("/childcare", childcare_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填项",

@@ -108,16 +108,17 @@ def filing_materials_required(*, serves_meals: bool) -> list[str]:
 def filing_problems(
     *, uploaded: Iterable[str], serves_meals: bool, premises_owned: bool, lease_years: int
 ) -> list[str]:
-    """What stops a filing from being submitted, in Chinese; empty when it may be submitted."""
+    """What stops a filing from being submitted, as Chinese clauses (no final stop, the caller
+    joins them with "；"); empty when it may be submitted."""
     have = set(uploaded)
     problems = [
-        f"缺少材料：{FILING_MATERIALS[code]}"
+        f"缺少{FILING_MATERIALS[code]}"
         for code in filing_materials_required(serves_meals=serves_meals)
         if code not in have
     ]
     if not premises_owned and lease_years < PREMISES_MIN_LEASE_YEARS:
         problems.append(
-            f"场地为租赁的，租期应不少于{PREMISES_MIN_LEASE_YEARS}年，当前填写为{lease_years}年。"
+            f"场地为租赁的，租期应不少于{PREMISES_MIN_LEASE_YEARS}年，当前填写为{lease_years}年"
         )
     return problems
 
@@ -139,13 +140,19 @@ CARE_TYPE_LABELS = {
     CareType.TEMPORARY: "临时托",
 }
 
-#: Inclusive price caps in fen per month (configurable default; the administrator's PriceCap
-#: table overrides them, per care type).
+#: Inclusive price caps in fen (configurable default; the administrator's PriceCap table
+#: overrides them, per care type), in the unit each fee is published in: FEE_UNITS.
 DEFAULT_PRICE_CAPS_FEN: dict[CareType, int] = {
     CareType.FULL_DAY: 150_000,
     CareType.HALF_DAY: 90_000,
     CareType.HOURLY: 2_000,
     CareType.TEMPORARY: 10_000,
+}
+FEE_UNITS = {
+    CareType.FULL_DAY: "元/月",
+    CareType.HALF_DAY: "元/月",
+    CareType.HOURLY: "元/小时",
+    CareType.TEMPORARY: "元/天",
 }
 RECOGNITION_VALID_YEARS = 3  # configurable default
 RENEWAL_WINDOW_DAYS = 90
@@ -177,19 +184,21 @@ def operating_subsidy_monthly_fen(kind: InstitutionKind, children_enrolled: int)
 def inclusive_problems(
     *, fees_fen: dict[str, int], caps_fen: dict[str, int], serious_findings: int
 ) -> list[str]:
-    """Why an institution cannot be recognised as inclusive; empty when it can."""
+    """Why an institution cannot be recognised as inclusive, as Chinese clauses (no final stop,
+    the caller joins them with "；"); empty when it can."""
     problems = []
     for care_type, fee in sorted(fees_fen.items()):
         cap = caps_fen.get(care_type)
         if cap is not None and fee > cap:
-            label = CARE_TYPE_LABELS.get(CareType(care_type), care_type)
+            kind = CareType(care_type)
+            label, unit = CARE_TYPE_LABELS[kind], FEE_UNITS[kind]
             problems.append(
-                f"{label}收费{fen_to_yuan(fee)}元，高于普惠价格上限{fen_to_yuan(cap)}元。"
+                f"{label}收费{fen_to_yuan(fee)}{unit}，高于普惠价格上限{fen_to_yuan(cap)}{unit}"
             )
     if not fees_fen:
-        problems.append("尚未公示收费标准。")
+        problems.append("尚未公示收费标准")
     if serious_findings:
-        problems.append(f"有{serious_findings}项未整改的严重合规问题。")
+        problems.append(f"有{serious_findings}项未整改的严重合规问题")
     return problems
 
 
@@ -267,7 +276,9 @@ class InstitutionFacts:
     monitoring_coverage_percent: int | None = None
     fire_safety_manager: str = ""
     returns: list[ReturnFacts] = field(default_factory=list)
-    outdoor_short: list[tuple[str, dt.date, int]] = field(default_factory=list)
+    #: (class, day, minutes outdoors) for every class-day with children present; 0 when none
+    #: was recorded.
+    outdoor_minutes: list[tuple[str, dt.date, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -368,7 +379,7 @@ def health_worker_required(facts: InstitutionFacts) -> list[Finding]:
                 "health_worker_required",
                 Severity.MAJOR,
                 "机构",
-                f"在托{total}人，达到{HEALTH_WORKER_FROM_CHILDREN}人，须配备专职卫生保健人员，"
+                f"在托{total}人，{HEALTH_WORKER_FROM_CHILDREN}人及以上须配备专职卫生保健人员，"
                 "目前没有。",
                 "0名专职卫生保健人员",
                 "至少1名",
@@ -378,7 +389,9 @@ def health_worker_required(facts: InstitutionFacts) -> list[Finding]:
 
 
 def _expired(on: dt.date | None, months: int, today: dt.date) -> bool:
-    return on is None or add_months(on, months) < today
+    """Missing, or ``months`` old: a check of 2025-11-01 is valid to 2026-10-31 and has expired
+    on 2026-11-01 (the day the finding's message names)."""
+    return on is None or add_months(on, months) <= today
 
 
 @rule
@@ -502,8 +515,10 @@ def recording_retention(facts: InstitutionFacts) -> list[Finding]:
                 "recording_retention",
                 Severity.SERIOUS,
                 "安全：监控录像",
-                f"监控录像保存{days if days is not None else 0}天，不足{RECORDING_MIN_DAYS}天。",
-                f"{days if days is not None else 0}天",
+                f"未登记监控录像保存天数，应不少于{RECORDING_MIN_DAYS}天。"
+                if days is None
+                else f"监控录像保存{days}天，不足{RECORDING_MIN_DAYS}天。",
+                "未登记" if days is None else f"{days}天",
                 f"不少于{RECORDING_MIN_DAYS}天",
             )
         )
@@ -514,8 +529,10 @@ def recording_retention(facts: InstitutionFacts) -> list[Finding]:
                 "monitoring_coverage",
                 Severity.MAJOR,
                 "安全：监控覆盖",
-                f"视频监控覆盖婴幼儿活动区域的{coverage or 0}%，应全覆盖。",
-                f"{coverage or 0}%",
+                "未登记视频监控覆盖情况，婴幼儿活动区域应全覆盖。"
+                if coverage is None
+                else f"视频监控覆盖婴幼儿活动区域的{coverage}%，应全覆盖。",
+                "未登记" if coverage is None else f"{coverage}%",
                 f"{MONITORING_MIN_COVERAGE_PERCENT}%",
             )
         )
@@ -552,8 +569,8 @@ def recheck_after_absence(facts: InstitutionFacts) -> list[Finding]:
                     "recheck_after_absence",
                     Severity.MAJOR,
                     f"幼儿：{r.name}",
-                    f"{r.name}自{r.last_present}起离园，{r.returned}返园，离园"
-                    f"{RECHECK_AFTER_ABSENCE_MONTHS}个月以上，返园前没有重新健康检查。",
+                    f"{r.name}{r.last_present}后离园，{r.returned}返园，离园满"
+                    f"{RECHECK_AFTER_ABSENCE_MONTHS}个月，返园前没有重新健康检查。",
                     f"离园{(r.returned - r.last_present).days}天，未复查",
                     f"离园满{RECHECK_AFTER_ABSENCE_MONTHS}个月须复查",
                 )
@@ -573,7 +590,8 @@ def outdoor_time(facts: InstitutionFacts) -> list[Finding]:
             f"{minutes}分钟",
             f"不少于{OUTDOOR_MIN_MINUTES}分钟",
         )
-        for name, day, minutes in facts.outdoor_short
+        for name, day, minutes in facts.outdoor_minutes
+        if minutes < OUTDOOR_MIN_MINUTES
     ]
 
 

@@ -25,7 +25,7 @@ from huimin.childcare.models import (
     Staff,
 )
 from huimin.core import rules as core_rules
-from huimin.core.errors import Forbidden, NotFound
+from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import User
 from huimin.core.selectors import WorkdayCalendar, region_get_for_user, region_scope_q
 
@@ -231,9 +231,10 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
     )
     meal_days = {day for _eid, day in present} if institution.serves_meals else set()
     sampled_days = {s.date for s in samples}
+    # Tenths of an hour, rounded down: 47 h 59 min is 47.9 h, short of 48, never 48.0.
     sample_facts = [
         rules.FoodSampleFacts(
-            s.date, s.dish, s.grams, round((s.kept_until - s.sampled_at).total_seconds() / 3600, 1)
+            s.date, s.dish, s.grams, int((s.kept_until - s.sampled_at).total_seconds() // 360) / 10
         )
         for s in samples
     ]
@@ -250,11 +251,11 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
         if eid in enrollment_class:
             class_days.setdefault(enrollment_class[eid], set()).add(day)
     class_names = {c.pk: c.name for c in classes}
-    outdoor_short = sorted(
+    outdoor_minutes = sorted(
         (class_names[cid], day, outdoor.get((cid, day), 0))
         for cid, days in class_days.items()
         for day in days
-        if outdoor.get((cid, day), 0) < rules.OUTDOOR_MIN_MINUTES and cid in class_names
+        if cid in class_names
     )
 
     return rules.InstitutionFacts(
@@ -285,7 +286,7 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
         monitoring_coverage_percent=institution.monitoring_coverage_percent,
         fire_safety_manager=institution.fire_safety_manager,
         returns=_returns(enrollments, today=today),
-        outdoor_short=outdoor_short,
+        outdoor_minutes=outdoor_minutes,
     )
 
 
@@ -316,3 +317,485 @@ def _returns(enrollments: list[Enrollment], *, today: dt.date) -> list[rules.Ret
                 rechecked = any(before < d <= after for d in exams.get(eid, []))
                 out.append(rules.ReturnFacts(names[eid], before, after, rechecked))
     return out
+
+
+# --------------------------------------------------------------------------- API reads
+
+
+def institution_summary_for_user(*, user: User, institution_id: int, today: dt.date) -> Institution:
+    """One institution in scope with the annotations of the list (open findings, enrolled,
+    recognised), else NotFound."""
+    row = (
+        institution_list_for_user(user=user, today=today)
+        .filter(pk=institution_id)
+        .prefetch_related(
+            Prefetch(
+                "recognitions",
+                queryset=InclusiveRecognition.objects.filter(
+                    status=InclusiveRecognition.Status.RECOGNISED,
+                    valid_from__lte=today,
+                    valid_to__gte=today,
+                ).order_by("-valid_to"),
+                to_attr="current_recognitions",
+            )
+        )
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def findings_open_for_user(*, user: User, institution_id: int) -> QuerySet[Finding]:
+    """The open findings of an institution in scope, most serious first."""
+    return findings_open(institution_get_for_user(user=user, institution_id=institution_id))
+
+
+def recognition_list_for_user(*, user: User, institution_id: int) -> QuerySet[InclusiveRecognition]:
+    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    return institution.recognitions.all()
+
+
+def recognition_get_for_user(*, user: User, recognition_id: int) -> InclusiveRecognition:
+    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    row = InclusiveRecognition.objects.filter(
+        pk=recognition_id, institution__in=institution_scope(user)
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+@dataclass(frozen=True)
+class OperatingSubsidy:
+    """The operating subsidy an institution is entitled to this month (RULES.md §2)."""
+
+    institution: Institution
+    recognition: InclusiveRecognition | None
+    enrolled: int
+    monthly_rate_fen: int
+    monthly_fen: int
+
+
+def operating_subsidy_for_user(
+    *, user: User, institution_id: int, today: dt.date
+) -> OperatingSubsidy:
+    """Children enrolled × the monthly rate of the institution's type while it is recognised as
+    inclusive; nothing otherwise."""
+    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    recognition = recognition_current(institution, today)
+    enrolled = enrolled_count(institution)
+    kind = rules.InstitutionKind(institution.kind)
+    return OperatingSubsidy(
+        institution=institution,
+        recognition=recognition,
+        enrolled=enrolled,
+        monthly_rate_fen=rules.OPERATING_SUBSIDY_MONTHLY_FEN[kind],
+        monthly_fen=rules.operating_subsidy_monthly_fen(kind, enrolled) if recognition else 0,
+    )
+
+
+def class_list_for_user(*, user: User, institution_id: int) -> QuerySet[CareClass]:
+    return class_list(institution_get_for_user(user=user, institution_id=institution_id))
+
+
+def class_get_for_user(*, user: User, class_id: int) -> CareClass:
+    """One class in scope with its children and carers counted, else NotFound."""
+    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    row = (
+        CareClass.objects.filter(pk=class_id, institution__in=institution_scope(user))
+        .select_related("institution")
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return class_list(row.institution).get(pk=row.pk)
+
+
+def enrollment_list_for_user(
+    *, user: User, institution_id: int, active_only: bool = True
+) -> QuerySet[Enrollment]:
+    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    return enrollment_list(institution, active_only=active_only).order_by(
+        "care_class__name", "child__name", "id"
+    )
+
+
+def enrollment_class_for_user(*, user: User, institution_id: int, class_id: int) -> CareClass:
+    """The class a child is enrolled into: it must belong to the institution named.
+    Raises NotFound (institution out of scope), InvalidInput (class of another institution)."""
+    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    row = institution.classes.filter(pk=class_id).first()
+    if row is None:
+        message = "所选班级不属于该机构，请选择本机构的班级。"
+        raise InvalidInput(message, field_errors={"class_id": message})
+    return row
+
+
+def staff_list_for_user(
+    *, user: User, institution_id: int, active_only: bool = True
+) -> QuerySet[Staff]:
+    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    return staff_list(institution, active_only=active_only)
+
+
+# --------------------------------------------------------------------------- pages
+# Reads of the childcare pages (huimin/childcare/views.py): lists with their filters and the
+# objects a page resolves, always through institution_scope.
+
+from dataclasses import replace  # noqa: E402  (appended section; the lead may hoist these)
+
+from django.db.models import F, Window  # noqa: E402
+from django.db.models.functions import RowNumber  # noqa: E402
+
+from huimin.childcare.models import (  # noqa: E402
+    FilingDocument,
+    GuidanceVisit,
+    SafetyRecord,
+    TrainingRecord,
+)
+
+
+def institution_rows_for_user(
+    *, user: User, filters: InstitutionFilters | None = None, today: dt.date
+) -> QuerySet[Institution]:
+    """The institution list of the pages and the export: the scoped list with open findings
+    counted per severity and a pending recognition application, in one query. Ordered by
+    region and name (Meta.ordering does not apply to a GROUP BY query)."""
+    qs = institution_list_for_user(user=user, filters=filters, today=today)
+    return qs.order_by("region__code", "name", "pk").annotate(
+        open_major=Count(
+            "findings",
+            filter=Q(findings__status="open", findings__severity="major"),
+            distinct=True,
+        ),
+        open_minor=Count(
+            "findings",
+            filter=Q(findings__status="open", findings__severity="minor"),
+            distinct=True,
+        ),
+        recognition_pending=Count(
+            "recognitions",
+            filter=Q(recognitions__status=InclusiveRecognition.Status.APPLIED),
+            distinct=True,
+        ),
+    )
+
+
+def institution_ranking_for_user(
+    *, user: User, filters: InstitutionFilters | None = None, today: dt.date
+) -> QuerySet[Institution]:
+    """Institutions with open findings (serious ones only if the filter says so), most
+    serious first: the county and city findings page."""
+    filters = filters or InstitutionFilters()
+    if filters.with_findings not in ("serious", "any"):
+        filters = replace(filters, with_findings="any")
+    return institution_rows_for_user(user=user, filters=filters, today=today).order_by(
+        "-open_serious", "-open_findings", "name", "pk"
+    )
+
+
+def findings_top(institution_ids: list[int], *, per: int = 3) -> dict[int, list[Finding]]:
+    """The ``per`` most serious open findings of each institution, in one query."""
+    rows = (
+        Finding.objects.filter(institution_id__in=institution_ids, status=Finding.Status.OPEN)
+        .annotate(
+            severity_rank=SEVERITY_ORDER,
+            position=Window(
+                RowNumber(),
+                partition_by=[F("institution_id")],
+                order_by=[SEVERITY_ORDER.asc(), F("rule").asc(), F("subject").asc()],
+            ),
+        )
+        .filter(position__lte=per)
+        .order_by("institution_id", "position")
+    )
+    out: dict[int, list[Finding]] = {}
+    for row in rows:
+        out.setdefault(row.institution_id, []).append(row)
+    return out
+
+
+def filing_history(institution: Institution) -> QuerySet[Filing]:
+    return institution.filings.select_related("submitted_by", "decided_by").order_by(
+        "-submitted_at", "-id"
+    )
+
+
+def document_list(institution: Institution) -> QuerySet[FilingDocument]:
+    return institution.documents.select_related("uploaded_by").order_by("material", "-uploaded_at")
+
+
+def document_get_for_user(*, user: User, document_id: int) -> FilingDocument:
+    """A filing material of an institution in the user's scope, else NotFound."""
+    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    try:
+        return FilingDocument.objects.select_related("institution").get(
+            pk=document_id, institution__in=institution_scope(user)
+        )
+    except FilingDocument.DoesNotExist:
+        raise NotFound() from None
+
+
+def recognition_latest(institution: Institution) -> InclusiveRecognition | None:
+    return (
+        institution.recognitions.select_related("decided_by").order_by("-applied_at", "-id").first()
+    )
+
+
+@dataclass(frozen=True)
+class FeeCheck:
+    care_type: str
+    label: str
+    fee_fen: int
+    cap_fen: int | None
+
+    @property
+    def within(self) -> bool:
+        return self.cap_fen is None or self.fee_fen <= self.cap_fen
+
+    @property
+    def fee_yuan(self) -> str:
+        return rules.fen_to_yuan(self.fee_fen)
+
+    @property
+    def cap_yuan(self) -> str:
+        return "" if self.cap_fen is None else rules.fen_to_yuan(self.cap_fen)
+
+
+@dataclass(frozen=True)
+class RecognitionCheck:
+    """What the county checks before recognising an institution as inclusive."""
+
+    fees: list[FeeCheck]
+    serious_findings: list[Finding]
+    problems: list[str]
+
+    @property
+    def passes(self) -> bool:
+        return not self.problems
+
+
+def recognition_check(institution: Institution) -> RecognitionCheck:
+    """The inclusive criteria on the stored facts: published fees against the price caps,
+    and the open serious findings (the decision re-evaluates compliance first)."""
+    caps = price_caps_fen()
+    fees = institution.fees_fen
+    serious = list(
+        institution.findings.filter(
+            status=Finding.Status.OPEN, severity=Finding.Severity.SERIOUS
+        ).order_by("rule", "subject")
+    )
+    return RecognitionCheck(
+        fees=[
+            FeeCheck(k, rules.CARE_TYPE_LABELS[rules.CareType(k)], fee, caps.get(k))
+            for k, fee in sorted(fees.items())
+        ],
+        serious_findings=serious,
+        problems=rules.inclusive_problems(
+            fees_fen=fees, caps_fen=caps, serious_findings=len(serious)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class FilingFilters:
+    q: str = ""
+    status: str = ""
+    kind: str = ""
+
+
+def filing_queue_for_user(*, user: User, filters: FilingFilters | None = None) -> QuerySet[Filing]:
+    """Filings in scope, the ones awaiting the county first (earliest deadline first), then
+    the decided ones, newest first."""
+    filters = filters or FilingFilters()
+    qs = filing_list_for_user(user=user, status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.q:
+        qs = qs.filter(institution__name__contains=filters.q.strip())
+    pending_first = Case(
+        When(status=Filing.Status.SUBMITTED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    pending_deadline = Case(When(status=Filing.Status.SUBMITTED, then=F("deadline")))
+    return qs.select_related("institution__region__parent").order_by(
+        pending_first, pending_deadline, "-submitted_at", "-id"
+    )
+
+
+def recognition_queue_for_user(
+    *, user: User, status: str = "", q: str = ""
+) -> QuerySet[InclusiveRecognition]:
+    """Recognition applications in scope, pending first."""
+    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    qs = InclusiveRecognition.objects.filter(institution__in=institution_scope(user))
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(institution__name__contains=q.strip())
+    pending_first = Case(
+        When(status=InclusiveRecognition.Status.APPLIED, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    pending_since = Case(When(status=InclusiveRecognition.Status.APPLIED, then=F("applied_at")))
+    return qs.select_related(
+        "institution", "institution__region", "institution__region__parent", "applied_by"
+    ).order_by(pending_first, pending_since, "-applied_at", "-id")
+
+
+def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
+    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    try:
+        return Enrollment.objects.select_related("institution", "child", "care_class").get(
+            pk=enrollment_id, institution__in=institution_scope(user)
+        )
+    except Enrollment.DoesNotExist:
+        raise NotFound() from None
+
+
+def staff_get_for_user(*, user: User, staff_id: int) -> Staff:
+    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    try:
+        return Staff.objects.select_related("institution", "person").get(
+            pk=staff_id, institution__in=institution_scope(user)
+        )
+    except Staff.DoesNotExist:
+        raise NotFound() from None
+
+
+def enrollment_page_list(
+    institution: Institution, *, class_id: int | None = None, q: str = ""
+) -> QuerySet[Enrollment]:
+    """Children in care at an institution, by class, for the page (filterable)."""
+    qs = enrollment_list(institution)
+    if class_id:
+        qs = qs.filter(care_class_id=class_id)
+    if q:
+        qs = qs.filter(child__name__contains=q.strip())
+    kind_order = Case(
+        *(When(care_class__kind=kind, then=Value(n)) for n, kind in enumerate(rules.ClassKind)),
+        output_field=IntegerField(),
+    )
+    return qs.order_by(kind_order, "care_class__name", "child__birth_date", "id")
+
+
+@dataclass(frozen=True)
+class ClassDay:
+    care_class: CareClass
+    children: int
+    carers: int
+    present: int
+    absent: int
+    morning_checked: int
+    outdoor_minutes: int | None
+
+    @property
+    def unrecorded(self) -> int:
+        return self.children - self.present - self.absent
+
+
+def class_day_summary(institution: Institution, *, day: dt.date) -> list[ClassDay]:
+    """Each class's attendance, morning checks and outdoor time on a day, in four queries."""
+    classes = list(class_list(institution))
+    active = Q(enrollment__status=Enrollment.Status.ACTIVE, enrollment__institution=institution)
+
+    def per_class(rows: QuerySet) -> dict[int, int]:
+        return dict(
+            rows.values("enrollment__care_class_id")
+            .annotate(n=Count("id"))
+            .values_list("enrollment__care_class_id", "n")
+        )
+
+    present = per_class(Attendance.objects.filter(active, date=day, present=True))
+    absent = per_class(Attendance.objects.filter(active, date=day, present=False))
+    checked = per_class(HealthCheck.objects.filter(active, date=day, morning=True))
+    outdoor = dict(
+        OutdoorActivity.objects.filter(care_class__institution=institution, date=day).values_list(
+            "care_class_id", "minutes"
+        )
+    )
+    return [
+        ClassDay(
+            care_class=c,
+            children=c.children,  # type: ignore[attr-defined]
+            carers=c.carers,  # type: ignore[attr-defined]
+            present=present.get(c.pk, 0),
+            absent=absent.get(c.pk, 0),
+            morning_checked=checked.get(c.pk, 0),
+            outdoor_minutes=outdoor.get(c.pk),
+        )
+        for c in classes
+    ]
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    enrollment: Enrollment
+    recorded: bool
+    present: bool
+    morning_checked: bool
+    absence_reason: str
+
+
+def class_attendance_rows(care_class: CareClass, *, day: dt.date) -> list[AttendanceRow]:
+    """The children of a class with what is recorded for them on a day (attendance form)."""
+    enrollments = list(
+        enrollment_list(care_class.institution)
+        .filter(care_class=care_class)
+        .order_by("child__name", "id")
+    )
+    ids = [e.pk for e in enrollments]
+    attendance = {
+        a.enrollment_id: a for a in Attendance.objects.filter(enrollment_id__in=ids, date=day)
+    }
+    checked = set(
+        HealthCheck.objects.filter(enrollment_id__in=ids, date=day, morning=True).values_list(
+            "enrollment_id", flat=True
+        )
+    )
+    rows = []
+    for e in enrollments:
+        a = attendance.get(e.pk)
+        rows.append(
+            AttendanceRow(
+                enrollment=e,
+                recorded=a is not None,
+                present=a.present if a is not None else True,
+                morning_checked=e.pk in checked if a is not None else True,
+                absence_reason=a.absence_reason if a is not None else "",
+            )
+        )
+    return rows
+
+
+def food_sample_list(institution: Institution) -> QuerySet[FoodSample]:
+    return institution.food_samples.order_by("-date", "-sampled_at", "dish")
+
+
+def guidance_visit_list(institution: Institution) -> QuerySet[GuidanceVisit]:
+    return institution.guidance_visits.order_by("-date", "-id")
+
+
+def safety_record_list(institution: Institution, *, kind: str = "") -> QuerySet[SafetyRecord]:
+    qs = institution.safety_records.order_by("-date", "-id")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def staff_page_list(institution: Institution, *, include_left: bool = False) -> QuerySet[Staff]:
+    """Staff of an institution for the page, with the classes each cares for."""
+    role_order = Case(
+        *(When(role=role, then=Value(n)) for n, role in enumerate(Staff.Role.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        staff_list(institution, active_only=not include_left)
+        .prefetch_related("classes")
+        .order_by("left_on", role_order, "person__name", "id")
+    )
+
+
+def training_list(staff: Staff) -> QuerySet[TrainingRecord]:
+    return staff.trainings.order_by("-date", "-id")

@@ -42,11 +42,10 @@ from huimin.childcare.selectors import (
     institution_get_for_user,
     institution_scope,
     price_caps_fen,
-    recognition_current,
 )
 from huimin.core import rules as core_rules
 from huimin.core.errors import Duplicate, Forbidden, InvalidInput, NotFound
-from huimin.core.models import Region, User
+from huimin.core.models import Person, Region, User
 from huimin.core.selectors import region_get_for_user, working_deadline
 from huimin.core.services import person_ensure, record_transition
 
@@ -83,13 +82,22 @@ def _invalid(field: str, message: str) -> InvalidInput:
     return InvalidInput(message, field_errors={field: message})
 
 
+def _not_future(field: str, label: str, day: dt.date | None) -> None:
+    """Records and check dates describe what happened: none lies after today."""
+    if day is not None and day > today():
+        raise _invalid(field, f"{label}{day}晚于今天，不能登记未来的日期。")
+
+
 # --------------------------------------------------------------------------- compliance
 
 
 def compliance_refresh(*, institution: Institution, on: dt.date | None = None) -> list[Finding]:
     """Evaluate every rule for an institution and reconcile its findings: new breaches open a
-    finding, breaches that are gone resolve theirs. Returns the open findings."""
+    finding, breaches that are gone resolve theirs. Runs inside the caller's transaction and
+    locks the institution row, so two refreshes of one institution never race. Returns the
+    open findings."""
     on = on or today()
+    list(Institution.objects.select_for_update().filter(pk=institution.pk).values_list("pk"))
     found = rules.compliance_evaluate(institution_facts(institution, today=on))
     current = {(f.rule, f.subject): f for f in found}
     open_rows = {
@@ -117,6 +125,13 @@ def compliance_refresh(*, institution: Institution, on: dt.date | None = None) -
         elif any(getattr(row, k) != v for k, v in values.items()):
             Finding.objects.filter(pk=row.pk).update(**values)
     return list(institution.findings.filter(status=Finding.Status.OPEN))
+
+
+def institution_compliance_refresh(*, actor: User, institution_id: int) -> list[Finding]:
+    """Re-evaluate an institution's compliance now, for anyone who may see it."""
+    with transaction.atomic():
+        institution = institution_get_for_user(user=actor, institution_id=institution_id)
+        return compliance_refresh(institution=institution)
 
 
 def _managed(actor: User, institution_id: int, *, lock: bool = True) -> Institution:
@@ -161,6 +176,16 @@ PROFILE_FIELDS = (
 )
 
 
+NON_NEGATIVE_FIELDS = (
+    "fee_full_day",
+    "fee_half_day",
+    "fee_hourly",
+    "fee_temporary",
+    "lease_years",
+    "recording_retention_days",
+)
+
+
 def _clean_profile(data: dict[str, Any]) -> dict[str, Any]:
     values = {k: data[k] for k in PROFILE_FIELDS if k in data}
     errors = {}
@@ -173,6 +198,11 @@ def _clean_profile(data: dict[str, Any]) -> dict[str, Any]:
     coverage = values.get("monitoring_coverage_percent")
     if coverage is not None and not 0 <= coverage <= 100:
         errors["monitoring_coverage_percent"] = "监控覆盖率应在0至100之间。"
+    for key in NON_NEGATIVE_FIELDS:
+        value = values.get(key)
+        if value is not None and value < 0:
+            label = getattr(Institution._meta.get_field(key), "verbose_name", key)
+            errors[key] = f"{label}不能为负数。"
     if errors:
         raise InvalidInput("；".join(errors.values()), field_errors=errors)
     return values
@@ -299,7 +329,7 @@ def filing_submit(*, actor: User, institution_id: int, kind: str, summary: str =
                 lease_years=institution.lease_years,
             )
             if problems:
-                raise InvalidInput("还不能提交备案：" + "；".join(problems))
+                raise InvalidInput("还不能提交备案：" + "；".join(problems) + "。")
             target = S.FILING
         else:
             if not summary.strip():
@@ -375,11 +405,13 @@ def recognition_apply(*, actor: User, institution_id: int) -> InclusiveRecogniti
         institution = _managed(actor, institution_id)
         if institution.status != S.FILED:
             raise InvalidInput("只有已备案的机构才能申请普惠认定，请先完成备案。")
-        current = recognition_current(institution, today())
+        # the last period granted counts, not only the current one: a renewal already granted
+        # must not be applied for again
+        latest = _recognised_through(institution, today())
         window = today() + dt.timedelta(days=rules.RENEWAL_WINDOW_DAYS)
-        if current is not None and current.valid_to and current.valid_to > window:
+        if latest is not None and latest.valid_to and latest.valid_to > window:
             raise InvalidInput(
-                f"已认定为普惠托育机构，有效期至{current.valid_to}；"
+                f"已认定为普惠托育机构，有效期至{latest.valid_to}；"
                 f"到期前{rules.RENEWAL_WINDOW_DAYS}天内可申请续期。"
             )
         try:
@@ -420,8 +452,11 @@ def recognition_decide(
                     status=Finding.Status.OPEN, severity=Finding.Severity.SERIOUS
                 ).count(),
             )
+            if institution.status != S.FILED:  # closed or closing since it applied
+                label = institution.get_status_display()
+                problems.insert(0, f"机构当前为“{label}”，只有已备案的机构才能认定")
             if problems:
-                raise InvalidInput("不符合普惠认定条件：" + "；".join(problems))
+                raise InvalidInput("不符合普惠认定条件：" + "；".join(problems) + "。")
         to_status = R.RECOGNISED if recognise else R.REFUSED
         record_transition(
             obj=application,
@@ -436,8 +471,8 @@ def recognition_decide(
         fields = ["decided_at", "decided_by", "reasons"]
         if recognise:
             start = today()
-            previous = recognition_current(institution, start)
-            if previous is not None and previous.pk != application.pk and previous.valid_to:
+            previous = _recognised_through(institution, start, exclude=application.pk)
+            if previous is not None and previous.valid_to:
                 start = previous.valid_to + dt.timedelta(days=1)  # a renewal follows on
             application.valid_from = start
             application.valid_to = rules.add_months(
@@ -446,6 +481,17 @@ def recognition_decide(
             fields += ["valid_from", "valid_to"]
         application.save(update_fields=fields)
     return application
+
+
+def _recognised_through(
+    institution: Institution, on: dt.date, *, exclude: int | None = None
+) -> InclusiveRecognition | None:
+    """The recognition not yet ended on ``on`` (current, or a renewal granted to follow on)
+    that ends last."""
+    qs = institution.recognitions.filter(status=R.RECOGNISED, valid_to__gte=on)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.order_by("-valid_to").first()
 
 
 def recognition_expire_due(*, on: dt.date | None = None) -> int:
@@ -507,6 +553,8 @@ def staff_hire(
     InvalidInput, Duplicate."""
     if role not in Staff.Role.values:
         raise _invalid("role", "请选择岗位。")
+    _not_future("health_cert_on", "健康体检日期", health_cert_on)
+    _not_future("criminal_check_on", "无犯罪记录查询日期", criminal_check_on)
     with transaction.atomic():
         institution = _managed(actor, institution_id)
         person = person_ensure(
@@ -545,12 +593,23 @@ def staff_update(*, actor: User, staff_id: int, **data: Any) -> Staff:
     values = {k: v for k, v in data.items() if k in allowed}
     if "role" in values and values["role"] not in Staff.Role.values:
         raise _invalid("role", "请选择岗位。")
+    _not_future("health_cert_on", "健康体检日期", values.get("health_cert_on"))
+    _not_future("criminal_check_on", "无犯罪记录查询日期", values.get("criminal_check_on"))
     with transaction.atomic():
         staff = _staff(actor, staff_id)
+        left_on = values.get("left_on", staff.left_on)
+        if left_on is not None and left_on < staff.hired_on:
+            raise _invalid("left_on", f"离职日期{left_on}早于入职日期{staff.hired_on}。")
         for key, value in values.items():
             setattr(staff, key, value)
         staff._history_user = actor  # type: ignore[attr-defined]
-        staff.save(update_fields=list(values))
+        try:
+            with transaction.atomic():
+                staff.save(update_fields=list(values))
+        except IntegrityError:
+            raise Duplicate(
+                f"{staff.person.name}在本机构已有在职记录，不能恢复这条离职记录。"
+            ) from None
         compliance_refresh(institution=staff.institution)
     return staff
 
@@ -558,6 +617,7 @@ def staff_update(*, actor: User, staff_id: int, **data: Any) -> Staff:
 def training_record(
     *, actor: User, staff_id: int, date: dt.date, topic: str, hours: int
 ) -> TrainingRecord:
+    _not_future("date", "日期", date)
     if hours < 1:
         raise _invalid("hours", "培训学时至少为1。")
     with transaction.atomic():
@@ -667,15 +727,25 @@ def enrollment_create(
         hukou = (
             Region.objects.filter(code=hukou_region_code).first() if hukou_region_code else None
         ) or institution.region
-        child = person_ensure(
-            actor=actor, resident_id=child_resident_id, name=child_name, region=hukou
+        child = _person_as(
+            "child",
+            "幼儿",
+            actor=actor,
+            resident_id=child_resident_id,
+            name=child_name,
+            region=hukou,
         )
         if rules.age_in_months(child.birth_date, enrolled_on) >= 36:
             raise _invalid(
                 "child_resident_id", f"{child.name}入托时已满3周岁，托育机构只招收3岁以下婴幼儿。"
             )
-        guardian = person_ensure(
-            actor=actor, resident_id=guardian_resident_id, name=guardian_name, region=hukou
+        guardian = _person_as(
+            "guardian",
+            "监护人",
+            actor=actor,
+            resident_id=guardian_resident_id,
+            name=guardian_name,
+            region=hukou,
         )
         try:
             with transaction.atomic():
@@ -705,6 +775,17 @@ def enrollment_create(
     return enrollment
 
 
+def _person_as(prefix: str, label: str, **kwargs: Any) -> Person:
+    """person_ensure, with its errors named for the form's child_… or guardian_… fields."""
+    try:
+        return person_ensure(**kwargs)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            f"{label}：{exc.message}",
+            field_errors={f"{prefix}_{k}": v for k, v in exc.field_errors.items()},
+        ) from None
+
+
 def enrollment_move(*, actor: User, enrollment_id: int, class_id: int) -> Enrollment:
     with transaction.atomic():
         enrollment = _enrollment(actor, enrollment_id)
@@ -719,6 +800,7 @@ def enrollment_move(*, actor: User, enrollment_id: int, class_id: int) -> Enroll
 
 
 def enrollment_withdraw(*, actor: User, enrollment_id: int, on: dt.date, reason: str) -> Enrollment:
+    _not_future("on", "日期", on)
     if not reason.strip():
         raise _invalid("reason", "请填写退托原因。")
     with transaction.atomic():
@@ -766,6 +848,8 @@ def attendance_record(
         raise _invalid("date", "不能登记未来日期的考勤。")
     absent = absent or {}
     present_ids, checked_ids = set(present), set(morning_checked)
+    if present_ids & set(absent):
+        raise _invalid("absent", "同一名幼儿不能既登记出勤又登记缺勤，请核对。")
     with transaction.atomic():
         institution = _managed(actor, institution_id)
         ids = set(institution.enrollments.filter(status=E.ACTIVE).values_list("pk", flat=True))
@@ -796,6 +880,7 @@ def health_check_record(
     temperature: Any = None,
     notes: str = "",
 ) -> HealthCheck:
+    _not_future("on", "日期", on)
     with transaction.atomic():
         enrollment = _enrollment(actor, enrollment_id)
         check, _ = HealthCheck.objects.update_or_create(
@@ -810,6 +895,7 @@ def health_check_record(
 def exam_record(
     *, actor: User, enrollment_id: int, kind: str, on: dt.date, passed: bool, hospital: str = ""
 ) -> MedicalExam:
+    _not_future("on", "日期", on)
     if kind not in MedicalExam.Kind.values:
         raise _invalid("kind", "请选择体检类型。")
     with transaction.atomic():
@@ -822,6 +908,7 @@ def exam_record(
 
 
 def outdoor_record(*, actor: User, class_id: int, on: dt.date, minutes: int) -> OutdoorActivity:
+    _not_future("on", "日期", on)
     if not 0 <= minutes <= 24 * 60:
         raise _invalid("minutes", "户外活动分钟数应在0至1440之间。")
     with transaction.atomic():
@@ -843,6 +930,7 @@ def food_sample_record(
     sampled_at: dt.datetime,
     kept_until: dt.datetime,
 ) -> FoodSample:
+    _not_future("on", "日期", on)
     if kept_until <= sampled_at:
         raise _invalid("kept_until", "保存截止时间应晚于留样时间。")
     if not dish.strip():
@@ -864,6 +952,7 @@ def food_sample_record(
 def guidance_visit_record(
     *, actor: User, institution_id: int, on: dt.date, partner: str, notes: str
 ) -> GuidanceVisit:
+    _not_future("on", "日期", on)
     with transaction.atomic():
         institution = _managed(actor, institution_id)
         return GuidanceVisit.objects.create(
@@ -877,6 +966,7 @@ def guidance_visit_record(
 def safety_record_create(
     *, actor: User, institution_id: int, kind: str, on: dt.date, title: str, details: str = ""
 ) -> SafetyRecord:
+    _not_future("on", "日期", on)
     if kind not in SafetyRecord.Kind.values:
         raise _invalid("kind", "请选择记录类型：应急预案、应急演练或安全事件。")
     with transaction.atomic():
