@@ -266,6 +266,7 @@ class ReturnFacts:
 @dataclass(frozen=True)
 class InstitutionFacts:
     today: dt.date
+    capacity: int | None = None
     classes: list[ClassFacts] = field(default_factory=list)
     children: list[ChildFacts] = field(default_factory=list)
     staff: list[StaffFacts] = field(default_factory=list)
@@ -366,6 +367,25 @@ def child_age_out_of_range(facts: InstitutionFacts) -> list[Finding]:
                 )
             )
     return out
+
+
+@rule
+def institution_over_capacity(facts: InstitutionFacts) -> list[Finding]:
+    """国卫办人口发〔2019〕25号: an institution takes no more children than the places it filed
+    (核定托位数)."""
+    total = sum(c.children for c in facts.classes)
+    if facts.capacity is not None and total > facts.capacity:
+        return [
+            Finding(
+                "institution_over_capacity",
+                Severity.MAJOR,
+                "机构",
+                f"在托{total}人，超过备案的核定托位{facts.capacity}个。",
+                f"{total}人",
+                f"不超过{facts.capacity}人",
+            )
+        ]
+    return []
 
 
 @rule
@@ -599,6 +619,7 @@ RULE_LABELS: dict[str, str] = {
     "class_over_capacity": "班级超员",
     "carer_ratio": "保育人员配比不足",
     "child_age_out_of_range": "幼儿月龄与班级不符",
+    "institution_over_capacity": "超过核定托位",
     "health_worker_required": "缺少专职卫生保健人员",
     "staff_health_certificate": "健康证明过期",
     "staff_criminal_check": "无犯罪记录查询过期",

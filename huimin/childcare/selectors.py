@@ -4,9 +4,21 @@ institution their account is bound to)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from huimin.childcare import rules
 from huimin.childcare.models import (
@@ -14,15 +26,19 @@ from huimin.childcare.models import (
     CareClass,
     Enrollment,
     Filing,
+    FilingDocument,
     Finding,
     FoodSample,
+    GuidanceVisit,
     HealthCheck,
     InclusiveRecognition,
     Institution,
     MedicalExam,
     OutdoorActivity,
     PriceCap,
+    SafetyRecord,
     Staff,
+    TrainingRecord,
 )
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
@@ -99,7 +115,7 @@ def institution_list_for_user(
         qs = qs.filter(open_serious__gt=0)
     elif filters.with_findings == "any":
         qs = qs.filter(open_findings__gt=0)
-    return qs.select_related("region", "region__parent")
+    return qs.select_related("region", "region__parent").order_by("region__code", "name", "pk")
 
 
 def institution_findings_ranking(*, user: User, today: dt.date) -> QuerySet[Institution]:
@@ -260,6 +276,7 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
 
     return rules.InstitutionFacts(
         today=today,
+        capacity=institution.capacity,
         classes=[
             rules.ClassFacts(c.name, rules.ClassKind(c.kind), c.children, c.carers)  # type: ignore[attr-defined]
             for c in classes
@@ -442,18 +459,6 @@ def staff_list_for_user(
 # --------------------------------------------------------------------------- pages
 # Reads of the childcare pages (huimin/childcare/views.py): lists with their filters and the
 # objects a page resolves, always through institution_scope.
-
-from dataclasses import replace  # noqa: E402  (appended section; the lead may hoist these)
-
-from django.db.models import F, Window  # noqa: E402
-from django.db.models.functions import RowNumber  # noqa: E402
-
-from huimin.childcare.models import (  # noqa: E402
-    FilingDocument,
-    GuidanceVisit,
-    SafetyRecord,
-    TrainingRecord,
-)
 
 
 def institution_rows_for_user(

@@ -29,6 +29,41 @@ NAV: list[NavItem] = [
         description=_("按身份证号登记的人员，证件号、电话、银行账号默认脱敏显示。"),
     ),
     NavItem(
+        _("本机构"),
+        "childcare_mine",
+        Perm.INSTITUTION_MANAGE,
+        roles=frozenset({Role.OPERATOR}),
+        description=_("本机构的备案、班级与在托幼儿、考勤晨检、留样、安全和人员记录及合规问题。"),
+    ),
+    NavItem(
+        _("托育机构"),
+        "childcare_institution_list",
+        Perm.INSTITUTION_VIEW,
+        roles=frozenset(Role) - {Role.OPERATOR},  # an operator opens their own institution
+        description=_("辖区托育机构的备案状态、普惠认定、在托人数和未整改的合规问题。"),
+    ),
+    NavItem(
+        _("合规问题"),
+        "childcare_findings",
+        Perm.INSTITUTION_VIEW,
+        roles=frozenset(
+            {Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.TOWNSHIP_OFFICIAL, Role.INSPECTOR}
+        ),
+        description=_("按未整改问题的数量和严重程度排列的托育机构，及其主要问题。"),
+    ),
+    NavItem(
+        _("备案办理"),
+        "childcare_filing_list",
+        Perm.FILING_DECIDE,
+        description=_("托育机构的备案、变更和注销申请：5个工作日内办理，逾期标红。"),
+    ),
+    NavItem(
+        _("普惠认定"),
+        "childcare_recognition_list",
+        Perm.RECOGNITION_DECIDE,
+        description=_("普惠托育机构认定申请：核对收费与价格上限、严重合规问题后认定。"),
+    ),
+    NavItem(
         _("行政区划"),
         "region_list",
         Perm.REGION_VIEW,

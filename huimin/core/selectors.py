@@ -221,7 +221,13 @@ def timeline_for(obj: Model) -> list[TimelineEntry]:
                 actor=str(event.actor) if event.actor else "系统",
                 kind="event",
                 title="状态变更",
-                changes=[("状态", event.from_status or "（无）", event.to_status)],
+                changes=[
+                    (
+                        "状态",
+                        status_label(model, event.from_status) if event.from_status else "（无）",
+                        status_label(model, event.to_status),
+                    )
+                ],
                 reason=event.reason,
             )
         )

@@ -46,6 +46,7 @@ def test_every_rule_has_a_label_and_every_label_a_rule():
         "class_over_capacity",
         "carer_ratio",
         "child_age_out_of_range",
+        "institution_over_capacity",
         "health_worker_required",
         "staff_health_certificate",
         "staff_criminal_check",
@@ -60,7 +61,7 @@ def test_every_rule_has_a_label_and_every_label_a_rule():
         "outdoor_time",
     }
     assert set(rules.RULE_LABELS) == produced
-    assert len(rules.RULES) == 12
+    assert len(rules.RULES) == 13
 
 
 def test_compliance_evaluate_runs_every_rule():
@@ -817,3 +818,32 @@ def test_operating_subsidy_monthly_fen(kind, children, fen):
 def test_every_care_type_has_a_label_a_unit_and_a_default_cap():
     assert set(rules.CARE_TYPE_LABELS) == set(rules.FEE_UNITS) == set(CareType)
     assert set(rules.DEFAULT_PRICE_CAPS_FEN) == set(CareType)
+
+
+@pytest.mark.parametrize(
+    ("children", "expected"),
+    [
+        (119, []),
+        (120, []),
+        (
+            121,
+            [
+                rules.Finding(
+                    "institution_over_capacity",
+                    rules.Severity.MAJOR,
+                    "机构",
+                    "在托121人，超过备案的核定托位120个。",
+                    "121人",
+                    "不超过120人",
+                )
+            ],
+        ),
+    ],
+)
+def test_institution_over_its_filed_places(children, expected):
+    facts = rules.InstitutionFacts(
+        today=dt.date(2026, 11, 25),
+        capacity=120,
+        classes=[rules.ClassFacts("大一班", rules.ClassKind.OLDER, children, 99)],
+    )
+    assert rules.institution_over_capacity(facts) == expected
