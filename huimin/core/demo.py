@@ -1,16 +1,20 @@
 """The demo city: Yuncheng's regions, one demo account per role, synthetic people.
 
-Deterministic for a seed: the same seed and scale build the same rows. Later modules add
-their own ``demo.py`` with a ``build(ctx)`` and are listed in ``DEMO_BUILDERS``.
+Deterministic for a seed: the same seed and scale build the same rows. Every other module
+adds its part in its own ``demo.py`` with a ``build(ctx: DemoContext)``; ``demo_city_build``
+finds them among the installed apps, so core never imports a module built on it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from faker import Faker
@@ -215,8 +219,25 @@ def build_accounts(ctx: DemoContext) -> None:
     ctx.log(f"演示账号：{len(DEMO_ACCOUNTS)} 个，密码均为 {password}")
 
 
-#: Builders run in order; later modules append theirs.
-DEMO_BUILDERS: list[Callable[[DemoContext], None]] = [build_regions, build_accounts, build_people]
+Builder = Callable[[DemoContext], None]
+#: The core builders, run first, in this order.
+CORE_BUILDERS: list[Builder] = [build_regions, build_accounts, build_people]
+
+
+def app_demo_builders() -> list[Builder]:
+    """``build`` of every project app's ``demo`` module other than core's, in INSTALLED_APPS
+    order (a module builds on the ones listed before it)."""
+    builders = []
+    for config in apps.get_app_configs():
+        if config.name == "huimin.core" or not config.name.startswith("huimin."):
+            continue
+        name = f"{config.name}.demo"
+        if importlib.util.find_spec(name) is None:
+            continue
+        build = getattr(importlib.import_module(name), "build", None)
+        if callable(build):
+            builders.append(build)
+    return builders
 
 
 def demo_city_build(
@@ -231,7 +252,7 @@ def demo_city_build(
         seed=seed, scale=scale, rng=random.Random(seed), faker=faker, today=today, log=log
     )
     with transaction.atomic():
-        for builder in DEMO_BUILDERS:
+        for builder in [*CORE_BUILDERS, *app_demo_builders()]:
             builder(ctx)
     return ctx
 

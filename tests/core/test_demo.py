@@ -8,6 +8,19 @@ from huimin.core import rules
 from huimin.core.demo import DEMO_ACCOUNTS, demo_city_build
 from huimin.core.models import Person, Region, User
 
+#: The core builders' people: 20 per county in the small city, and the citizen's own record.
+CORE_PEOPLE = 13 * 20 + 1
+
+
+def _people_of_other_modules() -> int:
+    """People the other modules' demo builders register (children, guardians, staff)."""
+    from huimin.childcare.models import Enrollment, Staff
+
+    ids = set(Enrollment.objects.values_list("child_id", flat=True))
+    ids |= set(Enrollment.objects.values_list("guardian_id", flat=True))
+    ids |= set(Staff.objects.values_list("person_id", flat=True))
+    return len(ids)
+
 
 def _build(seed: int) -> list[tuple[str, str, str]]:
     demo_city_build(seed=seed, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
@@ -19,13 +32,13 @@ def _build(seed: int) -> list[tuple[str, str, str]]:
 def _build_then_roll_back(seed: int) -> list[tuple[str, str, str]]:
     with transaction.atomic():
         rows = _build(seed)
+        assert len(rows) == CORE_PEOPLE + _people_of_other_modules()
         transaction.set_rollback(True)
     return rows
 
 
 def test_the_demo_city_is_deterministic_for_a_seed(db):
     first = _build_then_roll_back(7)
-    assert len(first) == 13 * 20 + 1
     assert _build_then_roll_back(7) == first
     assert _build_then_roll_back(8) != first
 
@@ -40,10 +53,13 @@ def test_the_demo_city_has_the_13_counties_and_valid_ids_from_them(db):
         parsed = rules.resident_id_parse(number, today=today)
         assert (parsed.birth_date, parsed.sex) == (birth, sex)
         assert number[:6] in county_codes
-    assert Person.objects.count() == 13 * 20 + 1  # and the citizen's own record
-    assert set(User.objects.values_list("username", flat=True)) == {
-        a.username for a in DEMO_ACCOUNTS
-    }
+    assert Person.objects.count() == CORE_PEOPLE + _people_of_other_modules()
+    demo_usernames = {a.username for a in DEMO_ACCOUNTS}
+    assert demo_usernames <= set(User.objects.values_list("username", flat=True))
+    # the other accounts (institutions' operators, other counties' officials) cannot log in
+    assert not any(
+        u.has_usable_password() for u in User.objects.exclude(username__in=demo_usernames)
+    )
     assert {u.role for u in User.objects.all()} == set(User.Role.values)
 
 

@@ -1,0 +1,599 @@
+"""Spreadsheet import of an institution's staff and enrolled children (a services module:
+it writes).
+
+All or nothing: every row is checked first and any error rejects the whole file with
+ImportRejected, which lists each problem by Excel row number, column and a Chinese message;
+nothing is written then. A clean file is written in one transaction through the ordinary
+services (staff_hire, enrollment_create), so an imported row gets the same checks, history
+and compliance findings as one typed on a form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from huimin.childcare import rules, services
+from huimin.childcare.models import Enrollment, Institution, Staff
+from huimin.childcare.selectors import institution_get_for_user
+from huimin.core import rules as core_rules
+from huimin.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from huimin.core.models import Person, User
+
+#: An institution-sized file; a larger one is refused before any row is read.
+MAX_ROWS = 2000
+
+#: Where a row error that concerns the whole file (its header) or a whole row is reported.
+HEADER_COLUMN = "表头"
+ROW_COLUMN = "整行"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the row as Excel numbers it (the header is row 1), the column, and what to
+    fix, in Chinese."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行“{self.column}”：{self.message}"
+
+
+class ImportRejected(InvalidInput):
+    """The file was refused and nothing was imported; ``errors`` says row by row why."""
+
+    code = "import_rejected"
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        shown = "；".join(str(e) for e in self.errors[:5])
+        more = f"；另有{len(self.errors) - 5}处" if len(self.errors) > 5 else ""
+        super().__init__(
+            f"文件中有{len(self.errors)}处错误，未导入任何数据，请修改后重新上传：{shown}{more}。",
+            field_errors={f"第{e.row}行 {e.column}": e.message for e in self.errors},
+        )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str  # "staff" or "enrollment"
+    created: int
+    ids: list[int]
+
+
+# --------------------------------------------------------------------------- the two sheets
+
+STAFF_COLUMNS = (
+    "姓名",
+    "身份证号",
+    "岗位",
+    "是否专职",
+    "资格证书",
+    "入职日期",
+    "健康体检日期",
+    "无犯罪记录查询日期",
+)
+ENROLLMENT_COLUMNS = (
+    "幼儿姓名",
+    "幼儿身份证号",
+    "班级名称",
+    "监护人姓名",
+    "监护人身份证号",
+    "与幼儿关系",
+    "托育类型",
+    "服务协议签订日期",
+    "入托体检日期",
+    "预防接种是否完整",
+    "入托日期",
+)
+#: The column of each service argument, for a refusal the services report by field.
+STAFF_FIELDS = {
+    "name": "姓名",
+    "resident_id": "身份证号",
+    "role": "岗位",
+    "full_time": "是否专职",
+    "qualification": "资格证书",
+    "hired_on": "入职日期",
+    "health_cert_on": "健康体检日期",
+    "criminal_check_on": "无犯罪记录查询日期",
+}
+ENROLLMENT_FIELDS = {
+    "child_name": "幼儿姓名",
+    "child_resident_id": "幼儿身份证号",
+    "care_class": "班级名称",
+    "guardian_name": "监护人姓名",
+    "guardian_resident_id": "监护人身份证号",
+    "guardian_relation": "与幼儿关系",
+    "care_type": "托育类型",
+    "agreement_signed_on": "服务协议签订日期",
+    "admission_check_on": "入托体检日期",
+    "vaccination_complete": "预防接种是否完整",
+    "enrolled_on": "入托日期",
+}
+ROLE_BY_LABEL = {str(label): str(value) for value, label in Staff.Role.choices}
+CARE_TYPE_BY_LABEL = {label: str(value) for value, label in rules.CARE_TYPE_LABELS.items()}
+YES_NO = {"是": True, "否": False}
+
+#: The template's example rows: valid, so that they show the formats, and recognised on
+#: import so that an example left in the file is not imported as a real person.
+_EXAMPLE_STAFF_ID = core_rules.resident_id_build("140802", dt.date(1990, 5, 1), 2)
+_EXAMPLE_CHILD_ID = core_rules.resident_id_build("140802", dt.date(2024, 12, 1), 1)
+_EXAMPLE_GUARDIAN_ID = core_rules.resident_id_build("140802", dt.date(1993, 3, 3), 4)
+STAFF_EXAMPLE: tuple[object, ...] = (
+    "王丽",
+    _EXAMPLE_STAFF_ID,
+    "保育人员",
+    "是",
+    "保育师（四级）",
+    dt.date(2025, 9, 1),
+    dt.date(2025, 8, 20),
+    dt.date(2025, 8, 22),
+)
+ENROLLMENT_EXAMPLE: tuple[object, ...] = (
+    "李子涵",
+    _EXAMPLE_CHILD_ID,
+    "托小一班",
+    "张娟",
+    _EXAMPLE_GUARDIAN_ID,
+    "母亲",
+    "全日托",
+    dt.date(2026, 2, 20),
+    dt.date(2026, 2, 18),
+    "是",
+    dt.date(2026, 3, 2),
+)
+EXAMPLE_IDS = frozenset({_EXAMPLE_STAFF_ID, _EXAMPLE_CHILD_ID, _EXAMPLE_GUARDIAN_ID})
+
+#: How each kind's sheet is described: its title, columns, example and the allowed values.
+TEMPLATES: dict[str, tuple[str, tuple[str, ...], tuple[object, ...]]] = {
+    "staff": ("工作人员", STAFF_COLUMNS, STAFF_EXAMPLE),
+    "enrollment": ("在托幼儿", ENROLLMENT_COLUMNS, ENROLLMENT_EXAMPLE),
+}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "岗位": tuple(ROLE_BY_LABEL),
+    "是否专职": tuple(YES_NO),
+    "托育类型": tuple(CARE_TYPE_BY_LABEL),
+    "预防接种是否完整": tuple(YES_NO),
+}
+_ID_COLUMNS = frozenset({"身份证号", "幼儿身份证号", "监护人身份证号"})
+
+
+def import_template(kind: str) -> bytes:
+    """The empty ``.xlsx`` template of a kind ("staff" or "enrollment"): the header row, one
+    example row, ID columns formatted as text, drop-down lists for the fixed choices."""
+    if kind not in TEMPLATES:
+        raise InvalidInput(
+            f"未知的模板类型“{kind}”，可选：staff（工作人员）、enrollment（在托幼儿）。"
+        )
+    title, columns, example = TEMPLATES[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(list(columns))
+    sheet.append(list(example))
+    bold = Font(bold=True)
+    for index, header in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index).font = bold
+        sheet.column_dimensions[letter].width = max(12, 2.2 * len(header) + 4)
+        example_cell = sheet.cell(row=2, column=index)
+        if isinstance(example_cell.value, dt.date):
+            example_cell.number_format = "yyyy-mm-dd"
+        if header in _ID_COLUMNS:
+            sheet.column_dimensions[letter].width = 22
+            for row in range(2, MAX_ROWS + 2):  # text, so Excel keeps all 18 characters
+                sheet.cell(row=row, column=index).number_format = "@"
+        if header in _CHOICES:
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(_CHOICES[header]) + '"', allow_blank=True
+            )
+            validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+            sheet.add_data_validation(validation)
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["第一行为列名，请勿修改；第二行为示例，导入前请删除或替换为实际数据。"])
+    notes.append(["日期按 2025-09-01 的格式填写；身份证号填写18位第二代居民身份证号码。"])
+    notes.append(["任何一行有错误时整份文件都不会导入，系统会列出每一处错误的行号和列名。"])
+    for header, choices in _CHOICES.items():
+        if header in columns:
+            notes.append([f"“{header}”可填：{'、'.join(choices)}"])
+    notes.column_dimensions["A"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- reading cells
+
+
+class _CellError(Exception):
+    pass
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _required(value: object) -> str:
+    text = _text(value)
+    if not text:
+        raise _CellError("必填，不能为空。")
+    return text
+
+
+_DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _date(value: object, *, today: dt.date, required: bool = True) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise _CellError("必填，请按 2025-09-01 的格式填写日期。")
+        return None
+    day: dt.date | None = None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:  # an Excel serial date in a cell without a date format
+            converted = from_excel(value)
+            day = converted.date() if isinstance(converted, dt.datetime) else None
+    else:
+        text = str(value).strip()
+        match = _DATE_PATTERN.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
+        if match:
+            try:
+                day = dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                day = None
+    if day is None:
+        raise _CellError(f"“{_text(value)}”不是有效日期，请按 2025-09-01 的格式填写。")
+    if day > today:
+        raise _CellError(f"{day.isoformat()}晚于今天，请核对。")
+    return day
+
+
+def _resident_id(value: object, *, today: dt.date) -> core_rules.ResidentId:
+    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) != 18):
+        raise _CellError(
+            "身份证号被Excel存成了数字，末几位可能已丢失：请把该列设为文本格式后重新填写。"
+        )
+    try:
+        return core_rules.resident_id_parse(_text(value), today=today)
+    except core_rules.ResidentIdError as exc:
+        raise _CellError(str(exc)) from None
+
+
+def _choice(value: object, allowed: dict[str, Any], what: str) -> Any:
+    text = _text(value)
+    if text not in allowed:
+        options = "、".join(allowed)
+        if not text:
+            raise _CellError(f"必填，请填写：{options}。")
+        raise _CellError(f"{what}“{text}”不在可选范围内，请填写：{options}。")
+    return allowed[text]
+
+
+def _yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return bool(_choice(value, YES_NO, "填写的"))
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, object]
+    errors: list[RowError]
+
+    def read(self, column: str, parse: Callable[[object], Any]) -> Any:
+        """The parsed cell, or None after recording the cell's error."""
+        try:
+            return parse(self.values.get(column))
+        except _CellError as exc:
+            self.errors.append(RowError(self.number, column, str(exc)))
+            return None
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, message))
+
+
+def _rows(content: bytes, columns: Sequence[str]) -> Iterator[_Row]:
+    """The data rows of the first sheet, keyed by header, blank rows skipped. Raises
+    InvalidInput for a file that is not an .xlsx, ImportRejected for a wrong header row."""
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise InvalidInput(
+            "无法读取该文件：请上传 Excel 工作簿（.xlsx），不支持 .xls、.csv 或其他格式。"
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = [_text(cell) for cell in next(lines, ())]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise ImportRejected(
+                [
+                    RowError(
+                        1,
+                        HEADER_COLUMN,
+                        f"缺少列：{'、'.join(missing)}。第一行应为列名："
+                        f"{'、'.join(columns)}；请使用导入模板。",
+                    )
+                ]
+            )
+        position = {c: header.index(c) for c in columns}
+        count = 0
+        for number, line in enumerate(lines, start=2):
+            if all(_text(cell) == "" for cell in line):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise InvalidInput(f"一次最多导入{MAX_ROWS}行，请把文件拆分后分批导入。")
+            values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
+            yield _Row(number, values, [])
+    finally:
+        workbook.close()
+
+
+def _institution(actor: User, institution_id: int) -> Institution:
+    """The institution the actor keeps records of (as the services check). Raises Forbidden,
+    NotFound, InvalidInput."""
+    if not (
+        actor.can(core_rules.Perm.INSTITUTION_MANAGE) or actor.can(core_rules.Perm.FILING_DECIDE)
+    ):
+        raise Forbidden("您的角色无权维护托育机构的记录。")
+    institution = institution_get_for_user(user=actor, institution_id=institution_id)
+    if institution.status == Institution.Status.CLOSED:
+        raise InvalidInput("该机构已注销，不能再导入记录。")
+    return institution
+
+
+class _People:
+    """Names already known for resident IDs: in the database and earlier in the file. A known
+    ID with another name is refused, as person_ensure would."""
+
+    def __init__(self, numbers: set[str]) -> None:
+        self.known = dict(
+            Person.objects.filter(resident_id__in=numbers).values_list("resident_id", "name")
+        )
+        self.seen: dict[str, tuple[str, int]] = {}
+
+    def check(self, row: _Row, number: str, name: str | None, name_column: str) -> None:
+        if not name:
+            return
+        registered = self.known.get(number)
+        if registered is not None and registered != name:
+            row.fail(
+                name_column,
+                f"身份证号{core_rules.mask_resident_id(number)}已登记，姓名为“{registered}”，"
+                f"与填写的“{name}”不一致，请核对。",
+            )
+            return
+        earlier = self.seen.setdefault(number, (name, row.number))
+        if earlier[0] != name:
+            row.fail(
+                name_column,
+                f"与第{earlier[1]}行同一身份证号的姓名“{earlier[0]}”不一致，请核对。",
+            )
+
+
+def _example(row: _Row, number: str | None, column: str) -> bool:
+    if number in EXAMPLE_IDS:
+        row.fail(column, "这是导入模板中的示例，请删除该行或替换为实际数据。")
+        return True
+    return False
+
+
+def _numbers(rows: list[_Row], *columns: str) -> set[str]:
+    out = set()
+    for row in rows:
+        for column in columns:
+            text = _text(row.values.get(column)).upper()
+            if len(text) == 18:
+                out.add(text)
+    return out
+
+
+def _write(
+    rows: list[tuple[int, dict[str, Any]]],
+    service: Callable[..., Any],
+    columns: dict[str, str],
+    default_column: str,
+) -> list[int]:
+    """Call the service for every row inside the caller's transaction. A refusal the checks
+    above did not foresee is reported on its row, and any refusal rolls the whole file back
+    (each service runs in its own savepoint, so the rows after it can still be tried)."""
+    ids: list[int] = []
+    errors: list[RowError] = []
+    for number, kwargs in rows:
+        try:
+            ids.append(service(**kwargs).pk)
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as exc:
+            field = next(iter(exc.field_errors), "")
+            errors.append(RowError(number, columns.get(field, default_column), exc.message))
+    if errors:
+        raise ImportRejected(errors)
+    return ids
+
+
+# --------------------------------------------------------------------------- staff
+
+
+def staff_import(*, actor: User, institution_id: int, content: bytes) -> ImportResult:
+    """Hire every staff member of an ``.xlsx`` file (STAFF_COLUMNS) through staff_hire, all in
+    one transaction. Any bad row rejects the file and nothing is written. Raises
+    ImportRejected, InvalidInput, Forbidden, NotFound."""
+    institution = _institution(actor, institution_id)
+    today = services.today()
+    rows = list(_rows(content, STAFF_COLUMNS))
+    if not rows:
+        raise ImportRejected([RowError(2, ROW_COLUMN, "文件中没有数据行，请在列名下方逐行填写。")])
+    people = _People(_numbers(rows, "身份证号"))
+    active = set(
+        Staff.objects.filter(institution=institution, left_on__isnull=True).values_list(
+            "person__resident_id", flat=True
+        )
+    )
+    first_row: dict[str, int] = {}
+    planned: list[tuple[int, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    for row in rows:
+        name = row.read("姓名", _required)
+        parsed = row.read("身份证号", lambda v: _resident_id(v, today=today))
+        role = row.read("岗位", lambda v: _choice(v, ROLE_BY_LABEL, "岗位"))
+        full_time = row.read("是否专职", _yes_no)
+        qualification = _text(row.values.get("资格证书"))
+        if len(qualification) > 100:
+            row.fail("资格证书", f"最多100个字，您填写了{len(qualification)}个字。")
+        hired_on = row.read("入职日期", lambda v: _date(v, today=today))
+        health = row.read("健康体检日期", lambda v: _date(v, today=today, required=False))
+        criminal = row.read("无犯罪记录查询日期", lambda v: _date(v, today=today, required=False))
+        if parsed is not None and not _example(row, parsed.number, "身份证号"):
+            if parsed.number in first_row:
+                row.fail("身份证号", f"与第{first_row[parsed.number]}行的身份证号重复。")
+            else:
+                first_row[parsed.number] = row.number
+                if parsed.number in active:
+                    row.fail("身份证号", f"{name or '此人'}已是本机构在职人员，无需重复登记。")
+                people.check(row, parsed.number, name, "姓名")
+        errors += row.errors
+        if not row.errors:
+            planned.append(
+                (
+                    row.number,
+                    {
+                        "actor": actor,
+                        "institution_id": institution.pk,
+                        "resident_id": parsed.number,
+                        "name": name,
+                        "role": role,
+                        "full_time": full_time,
+                        "qualification": qualification,
+                        "hired_on": hired_on,
+                        "health_cert_on": health,
+                        "criminal_check_on": criminal,
+                    },
+                )
+            )
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        ids = _write(planned, services.staff_hire, STAFF_FIELDS, "身份证号")
+    return ImportResult(kind="staff", created=len(ids), ids=ids)
+
+
+# --------------------------------------------------------------------------- children
+
+
+def enrollment_import(*, actor: User, institution_id: int, content: bytes) -> ImportResult:
+    """Enrol every child of an ``.xlsx`` file (ENROLLMENT_COLUMNS) through enrollment_create,
+    all in one transaction; the admission conditions of RULES.md §2 are checked per row. Any
+    bad row rejects the file and nothing is written. Raises ImportRejected, InvalidInput,
+    Forbidden, NotFound."""
+    institution = _institution(actor, institution_id)
+    today = services.today()
+    rows = list(_rows(content, ENROLLMENT_COLUMNS))
+    if not rows:
+        raise ImportRejected([RowError(2, ROW_COLUMN, "文件中没有数据行，请在列名下方逐行填写。")])
+    classes = dict(institution.classes.values_list("name", "pk"))
+    people = _People(_numbers(rows, "幼儿身份证号", "监护人身份证号"))
+    enrolled = set(
+        Enrollment.objects.filter(
+            status=Enrollment.Status.ACTIVE,
+            child__resident_id__in=_numbers(rows, "幼儿身份证号"),
+        ).values_list("child__resident_id", flat=True)
+    )
+    first_row: dict[str, int] = {}
+    planned: list[tuple[int, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    for row in rows:
+        child_name = row.read("幼儿姓名", _required)
+        child = row.read("幼儿身份证号", lambda v: _resident_id(v, today=today))
+        class_name = row.read("班级名称", _required)
+        guardian_name = row.read("监护人姓名", _required)
+        guardian = row.read("监护人身份证号", lambda v: _resident_id(v, today=today))
+        relation = row.read("与幼儿关系", _required)
+        care_type = row.read("托育类型", lambda v: _choice(v, CARE_TYPE_BY_LABEL, "托育类型"))
+        agreement = row.read("服务协议签订日期", lambda v: _date(v, today=today))
+        check = row.read("入托体检日期", lambda v: _date(v, today=today))
+        vaccinated = row.read("预防接种是否完整", _yes_no)
+        enrolled_on = row.read("入托日期", lambda v: _date(v, today=today))
+
+        if class_name and class_name not in classes:
+            existing = "、".join(classes) or "无，请先建班"
+            row.fail("班级名称", f"本机构没有名为“{class_name}”的班级。现有班级：{existing}。")
+        if relation and len(relation) > 10:
+            row.fail("与幼儿关系", "请填写父亲、母亲、祖父、祖母、外祖父、外祖母等，最多10个字。")
+        if vaccinated is False:
+            row.fail("预防接种是否完整", "预防接种不完整的幼儿不能入托，请先补种。")
+        if check and enrolled_on and check > enrolled_on:
+            row.fail("入托体检日期", "入托体检日期不能晚于入托日期。")
+        if agreement and enrolled_on and agreement > enrolled_on:
+            row.fail("服务协议签订日期", "入托前须签订服务协议，签订日期不能晚于入托日期。")
+        if child is not None and not _example(row, child.number, "幼儿身份证号"):
+            if enrolled_on and enrolled_on < child.birth_date:
+                row.fail("入托日期", f"入托日期早于幼儿的出生日期{child.birth_date}。")
+            elif enrolled_on and rules.age_in_months(child.birth_date, enrolled_on) >= 36:
+                row.fail(
+                    "幼儿身份证号",
+                    f"幼儿出生于{child.birth_date}，入托时已满3周岁，托育机构只招收3岁以下婴幼儿。",
+                )
+            if child.number in first_row:
+                row.fail("幼儿身份证号", f"与第{first_row[child.number]}行的幼儿身份证号重复。")
+            else:
+                first_row[child.number] = row.number
+                if child.number in enrolled:
+                    row.fail("幼儿身份证号", "该幼儿已在托（本机构或其他机构），请先办理退托。")
+                people.check(row, child.number, child_name, "幼儿姓名")
+        if guardian is not None and not _example(row, guardian.number, "监护人身份证号"):
+            if child is not None and guardian.number == child.number:
+                row.fail("监护人身份证号", "监护人身份证号与幼儿相同，请核对。")
+            people.check(row, guardian.number, guardian_name, "监护人姓名")
+        errors += row.errors
+        if not row.errors:
+            planned.append(
+                (
+                    row.number,
+                    {
+                        "actor": actor,
+                        "class_id": classes[class_name],
+                        "child_resident_id": child.number,
+                        "child_name": child_name,
+                        "guardian_resident_id": guardian.number,
+                        "guardian_name": guardian_name,
+                        "guardian_relation": relation,
+                        "care_type": care_type,
+                        "agreement_signed_on": agreement,
+                        "admission_check_on": check,
+                        "vaccination_complete": vaccinated,
+                        "enrolled_on": enrolled_on,
+                    },
+                )
+            )
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        ids = _write(planned, services.enrollment_create, ENROLLMENT_FIELDS, "幼儿身份证号")
+    return ImportResult(kind="enrollment", created=len(ids), ids=ids)
