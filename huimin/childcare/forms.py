@@ -645,3 +645,16 @@ class TrainingForm(CCForm):
 
 def today_initial() -> dict[str, dt.date]:
     return {"on": timezone.localdate(), "date": timezone.localdate()}
+
+
+class ImportForm(Form):
+    file = forms.FileField(
+        label=_("Excel 文件（.xlsx）"),
+        error_messages={"required": _("请选择要导入的 .xlsx 文件。")},
+    )
+
+    def clean_file(self):  # noqa: ANN201
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("只支持 .xlsx 格式，请在 Excel 中另存为 .xlsx 后上传。"))
+        return upload

@@ -3,6 +3,24 @@ from django.urls import path
 from huimin.childcare import views
 
 urlpatterns = [
+    path(
+        "import-template/<str:kind>.xlsx", views.import_template, name="childcare_import_template"
+    ),
+    path(
+        "institutions/<int:institution_id>/import/<str:kind>/",
+        views.institution_import,
+        name="childcare_import",
+    ),
+    path(
+        "institutions/<int:institution_id>/children.xlsx",
+        views.institution_children_export,
+        name="childcare_children_export",
+    ),
+    path(
+        "institutions/<int:institution_id>/staff.xlsx",
+        views.institution_staff_export,
+        name="childcare_staff_export",
+    ),
     path("mine/", views.institution_mine, name="childcare_mine"),
     path("institutions/", views.institution_list, name="childcare_institution_list"),
     path("institutions/export.xlsx", views.institution_export, name="childcare_institution_export"),

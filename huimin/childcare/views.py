@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django import forms as django_forms
 from django.contrib import messages
@@ -21,15 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from huimin.childcare import forms, rules, selectors, services
+from huimin.childcare import forms, imports, rules, selectors, services
 from huimin.childcare.models import Filing, InclusiveRecognition, Institution
 from huimin.core import rules as core_rules
-from huimin.core.errors import DomainError, Forbidden
+from huimin.core.errors import DomainError, Forbidden, InvalidInput
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Region, User
 from huimin.core.selectors import WorkdayCalendar, region_counties, region_list_for_user
 from huimin.core.selectors import timeline_for_user as core_timeline_for_user
-from huimin.core.spreadsheets import xlsx_response
+from huimin.core.spreadsheets import XLSX_TYPE, xlsx_response
 
 PAGE_SIZE = 50
 TAB_PAGE_SIZE = 50
@@ -1130,4 +1131,149 @@ def staff_training(request: AuthedRequest, staff_id: int) -> HttpResponse:
             "trainings": list(selectors.training_list(staff)[:100]),
             "back": _detail_url(institution.pk, "staff"),
         },
+    )
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+IMPORT_KINDS = {"staff": gettext_lazy("工作人员"), "enrollment": gettext_lazy("在托幼儿")}
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _import_kind(kind: str) -> str:
+    if kind not in IMPORT_KINDS:
+        raise Http404
+    return kind
+
+
+@login_required
+def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
+    """The empty .xlsx template of an import, with one example row."""
+    _require(request.user, Perm.INSTITUTION_MANAGE)
+    content = imports.import_template(_import_kind(kind))
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = quote(f"{IMPORT_KINDS[kind]}导入模板.xlsx")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def institution_import(request: AuthedRequest, institution_id: int, kind: str) -> HttpResponse:
+    """Upload staff or children from .xlsx: all rows or none, with a per-row error report."""
+    user = request.user
+    kind = _import_kind(kind)
+    institution = selectors.institution_get_for_user(user=user, institution_id=institution_id)
+    _require_manage(user, institution)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[imports.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > IMPORT_MAX_BYTES:
+                raise InvalidInput(_("文件超过5 MB，请分批导入。"))
+            content = upload.read()
+            do_import = imports.staff_import if kind == "staff" else imports.enrollment_import
+            result = do_import(actor=user, institution_id=institution.pk, content=content)
+        except imports.ImportRejected as exc:
+            row_errors = exc.errors
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(
+                request,
+                _("已导入%(n)s条%(what)s记录。")
+                % {"n": result.created, "what": IMPORT_KINDS[kind]},
+            )
+            return redirect(_detail_url(institution.pk, "staff" if kind == "staff" else "care"))
+    return render(
+        request,
+        "childcare/import.html",
+        {
+            "form": form,
+            "institution": institution,
+            "kind": kind,
+            "kind_label": IMPORT_KINDS[kind],
+            "row_errors": row_errors,
+            "back": _detail_url(institution.pk, "staff" if kind == "staff" else "care"),
+        },
+    )
+
+
+@login_required
+def institution_children_export(request: AuthedRequest, institution_id: int) -> HttpResponse:
+    """The institution's children as .xlsx, resident IDs masked."""
+    institution = selectors.institution_get_for_user(
+        user=request.user, institution_id=institution_id
+    )
+    rows = (
+        (
+            e.child.name,
+            e.child.masked_resident_id,
+            e.child.get_sex_display(),
+            e.child.birth_date.isoformat(),
+            e.care_class.name,
+            e.care_class.get_kind_display(),
+            e.get_care_type_display(),
+            e.guardian.name,
+            e.guardian_relation,
+            e.guardian.masked_phone,
+            e.enrolled_on.isoformat(),
+        )
+        for e in selectors.enrollment_list(institution).iterator(chunk_size=1000)
+    )
+    return xlsx_response(
+        f"{institution.name}-在托幼儿",
+        "在托幼儿",
+        [
+            "幼儿姓名",
+            "身份证号（脱敏）",
+            "性别",
+            "出生日期",
+            "班级",
+            "班型",
+            "托育类型",
+            "监护人",
+            "与幼儿关系",
+            "监护人电话（脱敏）",
+            "入托日期",
+        ],
+        rows,
+    )
+
+
+@login_required
+def institution_staff_export(request: AuthedRequest, institution_id: int) -> HttpResponse:
+    """The institution's staff as .xlsx, resident IDs masked."""
+    institution = selectors.institution_get_for_user(
+        user=request.user, institution_id=institution_id
+    )
+    rows = (
+        (
+            s.person.name,
+            s.person.masked_resident_id,
+            s.get_role_display(),
+            "是" if s.full_time else "否",
+            s.qualification,
+            s.hired_on.isoformat(),
+            s.health_cert_on.isoformat() if s.health_cert_on else "",
+            s.criminal_check_on.isoformat() if s.criminal_check_on else "",
+            s.training_hours,
+        )
+        for s in selectors.staff_list(institution).iterator(chunk_size=1000)
+    )
+    return xlsx_response(
+        f"{institution.name}-工作人员",
+        "工作人员",
+        [
+            "姓名",
+            "身份证号（脱敏）",
+            "岗位",
+            "专职",
+            "资格证书",
+            "入职日期",
+            "健康体检日期",
+            "无犯罪记录查询日期",
+            "培训学时",
+        ],
+        rows,
     )

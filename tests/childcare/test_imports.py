@@ -509,3 +509,71 @@ def test_a_refusal_while_writing_rolls_back_the_rows_before_it(institution, oper
     assert errors == [RowError(3, "身份证号", "陈静已是本机构在职人员，无需重复登记。")]
     assert calls == ["刘芳", "陈静", "赵敏"]
     assert (Staff.objects.count(), Person.objects.count()) == (0, people)
+
+
+# --------------------------------------------------------------------------- the pages
+
+
+def test_the_import_page_shows_the_bad_row_and_imports_nothing(client, institution, operator):
+    good = staff_row("刘芳", rid(dt.date(1990, 1, 1)))
+    bad_number, expected, wrong = with_bad_check_character(rid(dt.date(1991, 2, 2)))
+    content = xlsx(STAFF_COLUMNS, [good, staff_row("陈静", bad_number)])
+    client.force_login(operator)
+    upload = io.BytesIO(content)
+    upload.name = "staff.xlsx"
+    response = client.post(
+        f"/childcare/institutions/{institution.pk}/import/staff/", {"file": upload}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "文件中有 1 处错误，未导入任何数据" in page
+    assert f"按前17位计算，第18位应为“{expected}”，您填写的是“{wrong}”" in page
+    assert Staff.objects.count() == 0
+
+
+def test_the_import_page_imports_a_good_file(client, institution, operator):
+    content = xlsx(STAFF_COLUMNS, [staff_row("刘芳", rid(dt.date(1990, 1, 1)))])
+    client.force_login(operator)
+    upload = io.BytesIO(content)
+    upload.name = "staff.xlsx"
+    response = client.post(
+        f"/childcare/institutions/{institution.pk}/import/staff/", {"file": upload}
+    )
+    assert response.status_code == 302
+    assert list(Staff.objects.values_list("person__name", flat=True)) == ["刘芳"]
+
+
+def test_the_template_downloads(client, operator, institution):
+    client.force_login(operator)
+    response = client.get("/childcare/import-template/enrollment.xlsx")
+    headers = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert list(headers) == list(ENROLLMENT_COLUMNS)
+
+
+def test_children_and_staff_exports_mask_resident_ids(client, operator, toddler_class, enrol):
+    enrollment = enrol(toddler_class)
+    client.force_login(operator)
+    for url, number in (
+        (
+            f"/childcare/institutions/{toddler_class.institution_id}/children.xlsx",
+            enrollment.child.resident_id,
+        ),
+        (
+            f"/childcare/institutions/{toddler_class.institution_id}/staff.xlsx",
+            Staff.objects.first().person.resident_id,
+        ),
+    ):
+        cells = [
+            c
+            for row in load_workbook(io.BytesIO(client.get(url).content)).active.iter_rows(
+                values_only=True
+            )
+            for c in row
+        ]
+        assert core_rules.mask_resident_id(number) in cells
+        assert number not in cells
+
+
+def test_an_official_of_another_county_cannot_export_an_institution(client, make_user, institution):
+    client.force_login(make_user("wanrong", User.Role.COUNTY_OFFICIAL, ("140822",)))
+    assert client.get(f"/childcare/institutions/{institution.pk}/children.xlsx").status_code == 404
