@@ -916,6 +916,13 @@ class _Builder:
                         health_cert_on=health,
                         criminal_check_on=criminal,
                         training_hours=rng.randint(8, 120),
+                        education=(
+                            rng.choice(("college", "bachelor"))
+                            if role == "head"
+                            else rng.choice(("vocational", "college"))
+                        ),
+                        experience_years=rng.randint(3, 15) if role == "head" else None,
+                        head_training=role == "head",
                     )
                 )
             if "health_cert" in p.defects:

@@ -73,7 +73,7 @@ class GroupedForm(CCForm):
     names); ``required_by_service`` names optional fields the service requires, so that the
     page marks them and the service's message says what is missing."""
 
-    groups: tuple[tuple[Any, str, tuple[str, ...]], ...] = ()
+    groups: tuple[tuple[Any, Any, tuple[str, ...]], ...] = ()
     required_by_service: frozenset[str] = frozenset()
 
     def grouped(self) -> list[tuple[Any, str, list[Any]]]:
@@ -601,6 +601,11 @@ class StaffHireForm(GroupedForm):
             ("name", "resident_id", "role", "full_time", "qualification", "hired_on"),
         ),
         (_("上岗检查"), "", ("health_cert_on", "criminal_check_on")),
+        (
+            _("机构负责人资质"),
+            _("岗位为机构负责人时填写"),
+            ("education", "experience_years", "head_training"),
+        ),
     )
 
     name = forms.CharField(label=_("姓名"), max_length=50)
@@ -615,6 +620,15 @@ class StaffHireForm(GroupedForm):
     criminal_check_on = date_field(
         _("无犯罪记录查询日期"), required=False, help_text=_("上岗前及每年查询。")
     )
+    education = forms.ChoiceField(
+        label=_("学历"),
+        required=False,
+        choices=[("", _("请选择")), *rules.EDUCATION_LEVELS.items()],
+    )
+    experience_years = forms.IntegerField(
+        label=_("相关工作年限"), required=False, min_value=0, max_value=60
+    )
+    head_training = forms.BooleanField(label=_("参加机构负责人培训"), required=False)
 
     def clean_resident_id(self) -> str:
         return _resident_id(self.cleaned_data["resident_id"])
@@ -629,6 +643,15 @@ class StaffUpdateForm(CCForm):
     left_on = date_field(
         _("离职日期"), required=False, help_text=_("填写后该人员不再计入在职人员。")
     )
+    education = forms.ChoiceField(
+        label=_("学历"),
+        required=False,
+        choices=[("", _("请选择")), *rules.EDUCATION_LEVELS.items()],
+    )
+    experience_years = forms.IntegerField(
+        label=_("相关工作年限"), required=False, min_value=0, max_value=60
+    )
+    head_training = forms.BooleanField(label=_("参加机构负责人培训"), required=False)
 
     @classmethod
     def initial_from(cls, staff: Staff) -> dict[str, Any]:

@@ -260,6 +260,11 @@ class Staff(models.Model):
     health_cert_on = models.DateField("最近健康体检日期", null=True, blank=True)
     criminal_check_on = models.DateField("最近无犯罪记录查询日期", null=True, blank=True)
     training_hours = models.PositiveIntegerField("累计培训学时", default=0)
+    education = models.CharField(
+        "学历", max_length=15, blank=True, choices=list(rules.EDUCATION_LEVELS.items())
+    )
+    experience_years = models.PositiveSmallIntegerField("相关工作年限", null=True, blank=True)
+    head_training = models.BooleanField("参加机构负责人培训", default=False)
 
     history = HistoricalRecords()
 

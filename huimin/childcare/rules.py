@@ -242,6 +242,9 @@ class StaffFacts:
     full_time: bool
     health_cert_on: dt.date | None
     criminal_check_on: dt.date | None
+    education: str = ""
+    experience_years: int | None = None
+    head_training: bool = False
 
 
 @dataclass(frozen=True)
@@ -267,6 +270,8 @@ class ReturnFacts:
 class InstitutionFacts:
     today: dt.date
     capacity: int | None = None
+    emergency_plan_on: dt.date | None = None
+    last_drill_on: dt.date | None = None
     classes: list[ClassFacts] = field(default_factory=list)
     children: list[ChildFacts] = field(default_factory=list)
     staff: list[StaffFacts] = field(default_factory=list)
@@ -559,6 +564,90 @@ def recording_retention(facts: InstitutionFacts) -> list[Finding]:
     return out
 
 
+#: 《托育机构设置标准（试行）》: the head has 大专 or higher, 3 years of experience in childcare
+#: or preschool education, and the head-of-institution training.
+EDUCATION_LEVELS: dict[str, str] = {
+    "secondary": "高中及以下",
+    "vocational": "中专",
+    "college": "大专",
+    "bachelor": "本科",
+    "postgraduate": "研究生",
+}
+HEAD_MIN_EDUCATION = "college"
+HEAD_MIN_EXPERIENCE_YEARS = 3
+#: Emergency drills "regularly": every 6 months at the least (configurable default).
+DRILL_INTERVAL_MONTHS = 6
+
+
+@rule
+def head_qualification(facts: InstitutionFacts) -> list[Finding]:
+    """《托育机构设置标准（试行）》: the head of the institution has 大专 or higher, at least 3
+    years of experience, and the head-of-institution training."""
+    levels = list(EDUCATION_LEVELS)
+    out = []
+    for s in facts.staff:
+        if s.role != "head":
+            continue
+        gaps, found = [], []
+        if s.education not in levels or levels.index(s.education) < levels.index(
+            HEAD_MIN_EDUCATION
+        ):
+            shown = EDUCATION_LEVELS.get(s.education, "未登记")
+            gaps.append(f"学历{shown}，低于大专")
+            found.append(f"学历{shown}")
+        if s.experience_years is None or s.experience_years < HEAD_MIN_EXPERIENCE_YEARS:
+            shown = "未登记" if s.experience_years is None else f"{s.experience_years}年"
+            gaps.append(f"相关工作经历{shown}，不足{HEAD_MIN_EXPERIENCE_YEARS}年")
+            found.append(f"经历{shown}")
+        if not s.head_training:
+            gaps.append("未参加机构负责人培训")
+            found.append("未培训")
+        if gaps:
+            out.append(
+                Finding(
+                    "head_qualification",
+                    Severity.MAJOR,
+                    f"人员：{s.name}",
+                    f"机构负责人{s.name}" + "，".join(gaps) + "。",
+                    "，".join(found),
+                    f"大专及以上，{HEAD_MIN_EXPERIENCE_YEARS}年以上经历，参加负责人培训",
+                )
+            )
+    return out
+
+
+@rule
+def emergency_preparedness(facts: InstitutionFacts) -> list[Finding]:
+    """《托育机构管理规范（试行）》: emergency plans, and drills held regularly (every 6 months at
+    the least: configurable default)."""
+    out = []
+    if facts.emergency_plan_on is None:
+        out.append(
+            Finding(
+                "emergency_plan",
+                Severity.MAJOR,
+                "安全：应急预案",
+                "未制定突发事件应急预案。",
+                "无预案",
+                "制定应急预案",
+            )
+        )
+    last = facts.last_drill_on
+    if last is None or add_months(last, DRILL_INTERVAL_MONTHS) < facts.today:
+        out.append(
+            Finding(
+                "emergency_drill",
+                Severity.MAJOR,
+                "安全：应急演练",
+                (f"最近一次应急演练在{last}，" if last else "没有应急演练记录，")
+                + f"应至少每{DRILL_INTERVAL_MONTHS}个月演练一次。",
+                str(last) if last else "无记录",
+                f"{DRILL_INTERVAL_MONTHS}个月内",
+            )
+        )
+    return out
+
+
 @rule
 def fire_safety_manager(facts: InstitutionFacts) -> list[Finding]:
     """《托育机构管理规范（试行）》: a named fire-safety manager."""
@@ -630,6 +719,9 @@ RULE_LABELS: dict[str, str] = {
     "recording_retention": "监控录像保存不足",
     "monitoring_coverage": "监控未全覆盖",
     "fire_safety_manager": "未明确消防安全管理人",
+    "head_qualification": "机构负责人资质不符",
+    "emergency_plan": "缺少应急预案",
+    "emergency_drill": "应急演练不足",
     "recheck_after_absence": "长期离园返园未复查",
     "outdoor_time": "户外活动不足",
 }

@@ -11,6 +11,7 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -274,9 +275,17 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
         if cid in class_names
     )
 
+    safety = dict(
+        SafetyRecord.objects.filter(institution=institution, date__lte=today)
+        .values("kind")
+        .annotate(last=Max("date"))
+        .values_list("kind", "last")
+    )
     return rules.InstitutionFacts(
         today=today,
         capacity=institution.capacity,
+        emergency_plan_on=safety.get(SafetyRecord.Kind.PLAN),
+        last_drill_on=safety.get(SafetyRecord.Kind.DRILL),
         classes=[
             rules.ClassFacts(c.name, rules.ClassKind(c.kind), c.children, c.carers)  # type: ignore[attr-defined]
             for c in classes
@@ -292,7 +301,14 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
         ],
         staff=[
             rules.StaffFacts(
-                s.person.name, s.role, s.full_time, s.health_cert_on, s.criminal_check_on
+                s.person.name,
+                s.role,
+                s.full_time,
+                s.health_cert_on,
+                s.criminal_check_on,
+                s.education,
+                s.experience_years,
+                s.head_training,
             )
             for s in staff
         ],

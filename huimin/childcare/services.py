@@ -548,11 +548,16 @@ def staff_hire(
     qualification: str = "",
     health_cert_on: dt.date | None = None,
     criminal_check_on: dt.date | None = None,
+    education: str = "",
+    experience_years: int | None = None,
+    head_training: bool = False,
 ) -> Staff:
     """Record a staff member; the person is registered by resident ID if new. Raises
     InvalidInput, Duplicate."""
     if role not in Staff.Role.values:
         raise _invalid("role", "请选择岗位。")
+    if education and education not in rules.EDUCATION_LEVELS:
+        raise _invalid("education", "请选择学历。")
     _not_future("health_cert_on", "健康体检日期", health_cert_on)
     _not_future("criminal_check_on", "无犯罪记录查询日期", criminal_check_on)
     with transaction.atomic():
@@ -571,6 +576,9 @@ def staff_hire(
                     hired_on=hired_on,
                     health_cert_on=health_cert_on,
                     criminal_check_on=criminal_check_on,
+                    education=education,
+                    experience_years=experience_years,
+                    head_training=head_training,
                 )
                 staff._history_user = actor  # type: ignore[attr-defined]
                 staff.save()
@@ -589,8 +597,13 @@ def staff_update(*, actor: User, staff_id: int, **data: Any) -> Staff:
         "health_cert_on",
         "criminal_check_on",
         "left_on",
+        "education",
+        "experience_years",
+        "head_training",
     }
     values = {k: v for k, v in data.items() if k in allowed}
+    if values.get("education") and values["education"] not in rules.EDUCATION_LEVELS:
+        raise _invalid("education", "请选择学历。")
     if "role" in values and values["role"] not in Staff.Role.values:
         raise _invalid("role", "请选择岗位。")
     _not_future("health_cert_on", "健康体检日期", values.get("health_cert_on"))

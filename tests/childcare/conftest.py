@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.db import transaction
 
 from huimin.childcare import services
-from huimin.childcare.models import CareClass, Enrollment, Institution, Staff
+from huimin.childcare.models import CareClass, Enrollment, Finding, Institution, Staff
 from huimin.core import rules as core_rules
 from huimin.core.models import User
 
@@ -36,8 +37,9 @@ def yanhu_official(make_user) -> User:
 
 @pytest.fixture
 def institution(operator, today) -> Institution:
-    """A registered (not yet filed) independent institution with safe defaults: no findings."""
-    return services.institution_register(
+    """A registered (not yet filed) independent institution with safe defaults, an emergency
+    plan and a recent drill: no findings."""
+    institution = services.institution_register(
         actor=operator,
         region_code="140802100",
         name="盐湖区综合托育服务中心",
@@ -52,6 +54,18 @@ def institution(operator, today) -> Institution:
         serves_meals=True,
         premises_owned=True,
     )
+    for kind, title, day in (
+        ("plan", "突发事件应急预案", dt.date(2026, 3, 1)),
+        ("drill", "消防疏散演练", dt.date(2026, 10, 15)),
+    ):
+        services.safety_record_create(
+            actor=operator, institution_id=institution.pk, kind=kind, on=day, title=title
+        )
+    with transaction.atomic():
+        services.compliance_refresh(institution=institution)
+    # start the tests from a clean slate: the plan and drill findings of registration are gone
+    Finding.objects.filter(institution=institution).delete()
+    return institution
 
 
 @pytest.fixture

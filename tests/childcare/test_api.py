@@ -99,7 +99,11 @@ def test_an_operator_registers_their_institution_and_lists_only_it(
         "已登记，未备案",
         "140802100",
     )
-    assert (body["enrolled"], body["open_findings"], body["inclusive"]) == (0, 0, False)
+    assert (body["enrolled"], body["open_findings"], body["inclusive"]) == (
+        0,
+        2,
+        False,
+    )  # no emergency plan, no drill yet
     listed = client.get(f"{API}/institutions").json()
     assert (listed["count"], [i["id"] for i in listed["items"]]) == (1, [body["id"]])
     client.force_login(yanhu_official)

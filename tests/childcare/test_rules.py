@@ -32,6 +32,8 @@ def facts(**kw) -> InstitutionFacts:
         "recording_retention_days": 90,
         "monitoring_coverage_percent": 100,
         "fire_safety_manager": "王强",
+        "emergency_plan_on": D(2026, 3, 1),
+        "last_drill_on": D(2026, 10, 15),
     }
     values.update(kw)
     return InstitutionFacts(**values)
@@ -57,11 +59,14 @@ def test_every_rule_has_a_label_and_every_label_a_rule():
         "recording_retention",
         "monitoring_coverage",
         "fire_safety_manager",
+        "head_qualification",
+        "emergency_plan",
+        "emergency_drill",
         "recheck_after_absence",
         "outdoor_time",
     }
     assert set(rules.RULE_LABELS) == produced
-    assert len(rules.RULES) == 13
+    assert len(rules.RULES) == 15
 
 
 def test_compliance_evaluate_runs_every_rule():
@@ -69,7 +74,10 @@ def test_compliance_evaluate_runs_every_rule():
         today=TODAY,
         classes=[ClassFacts("小一班", ClassKind.TODDLER, 16, 3)],
         children=[ChildFacts("王小宝", "小一班", ClassKind.TODDLER, D(2024, 11, 25))],
-        staff=[StaffFacts("刘芳", "caregiver", True, None, None)],
+        staff=[
+            StaffFacts("刘芳", "caregiver", True, None, None),
+            StaffFacts("张秀兰", "head", True, TODAY, TODAY, "vocational", 2, False),
+        ],
         present_without_morning_check=[("王小宝", D(2026, 11, 24))],
         meal_days_without_sample=[D(2026, 11, 23)],
         food_samples=[FoodSampleFacts(D(2026, 11, 24), "米饭", 100, 24)],
@@ -89,6 +97,9 @@ def test_compliance_evaluate_runs_every_rule():
         "food_sample_hours",
         "recording_retention",
         "monitoring_coverage",
+        "head_qualification",
+        "emergency_plan",
+        "emergency_drill",
         "fire_safety_manager",
         "recheck_after_absence",
         "outdoor_time",
@@ -847,3 +858,98 @@ def test_institution_over_its_filed_places(children, expected):
         classes=[rules.ClassFacts("大一班", rules.ClassKind.OLDER, children, 99)],
     )
     assert rules.institution_over_capacity(facts) == expected
+
+
+# --------------------------------------------------------------------------- head, emergencies
+
+
+def head(education: str = "college", years: int | None = 3, trained: bool = True) -> StaffFacts:
+    return StaffFacts("张秀兰", "head", True, TODAY, TODAY, education, years, trained)
+
+
+@pytest.mark.parametrize(
+    ("staff", "message", "found"),
+    [
+        (head(), None, None),
+        (head("bachelor", 10), None, None),
+        (head("vocational"), "机构负责人张秀兰学历中专，低于大专。", "学历中专"),
+        (head(years=2), "机构负责人张秀兰相关工作经历2年，不足3年。", "经历2年"),
+        (head(trained=False), "机构负责人张秀兰未参加机构负责人培训。", "未培训"),
+        (
+            head("", None, False),
+            "机构负责人张秀兰学历未登记，低于大专，相关工作经历未登记，不足3年，"
+            "未参加机构负责人培训。",
+            "学历未登记，经历未登记，未培训",
+        ),
+    ],
+)
+def test_head_qualification(staff, message, found):
+    expected = (
+        []
+        if message is None
+        else [
+            rules.Finding(
+                "head_qualification",
+                rules.Severity.MAJOR,
+                "人员：张秀兰",
+                message,
+                found,
+                "大专及以上，3年以上经历，参加负责人培训",
+            )
+        ]
+    )
+    assert rules.head_qualification(facts(staff=[staff])) == expected
+
+
+def test_a_caregiver_needs_no_head_qualification():
+    caregiver = StaffFacts("刘芳", "caregiver", True, TODAY, TODAY)
+    assert rules.head_qualification(facts(staff=[caregiver])) == []
+
+
+@pytest.mark.parametrize(
+    ("last_drill", "expected"),
+    [
+        (D(2026, 5, 25), []),  # exactly 6 months before 2026-11-25
+        (
+            D(2026, 5, 24),
+            [
+                rules.Finding(
+                    "emergency_drill",
+                    rules.Severity.MAJOR,
+                    "安全：应急演练",
+                    "最近一次应急演练在2026-05-24，应至少每6个月演练一次。",
+                    "2026-05-24",
+                    "6个月内",
+                )
+            ],
+        ),
+        (
+            None,
+            [
+                rules.Finding(
+                    "emergency_drill",
+                    rules.Severity.MAJOR,
+                    "安全：应急演练",
+                    "没有应急演练记录，应至少每6个月演练一次。",
+                    "无记录",
+                    "6个月内",
+                )
+            ],
+        ),
+    ],
+)
+def test_emergency_drill_every_six_months(last_drill, expected):
+    assert rules.emergency_preparedness(facts(last_drill_on=last_drill)) == expected
+
+
+def test_a_missing_emergency_plan():
+    assert rules.emergency_preparedness(facts(emergency_plan_on=None)) == [
+        rules.Finding(
+            "emergency_plan",
+            rules.Severity.MAJOR,
+            "安全：应急预案",
+            "未制定突发事件应急预案。",
+            "无预案",
+            "制定应急预案",
+        )
+    ]
