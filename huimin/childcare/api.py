@@ -111,6 +111,7 @@ InstitutionStatus = Literal["registered", "filing", "filed", "closing", "closed"
 ClassKind = Literal["infant", "toddler", "older", "mixed"]
 CareType = Literal["full_day", "half_day", "hourly", "temporary"]
 StaffRole = Literal["head", "caregiver", "health_worker", "cook", "guard"]
+Education = Literal["secondary", "vocational", "college", "bachelor", "postgraduate"]
 Material = Literal[
     "business_licence",
     "premises",
@@ -1174,6 +1175,9 @@ class StaffOut(Schema):
     health_cert_on: dt.date | None
     criminal_check_on: dt.date | None
     training_hours: int
+    education: Education | Literal[""]
+    experience_years: int | None
+    head_training: bool
 
 
 class StaffPageOut(Schema):
@@ -1196,6 +1200,9 @@ class StaffIn(In):
     qualification: Annotated[str, Field(max_length=100)] = ""
     health_cert_on: Date | None = None
     criminal_check_on: Date | None = None
+    education: Education | Literal[""] = ""
+    experience_years: Annotated[int, Field(ge=0, le=60)] | None = None
+    head_training: bool = False
 
 
 class StaffPatchIn(In):
@@ -1208,9 +1215,12 @@ class StaffPatchIn(In):
     health_cert_on: Date | None = None
     criminal_check_on: Date | None = None
     left_on: Date | None = None
+    education: Education | None = None
+    experience_years: Annotated[int, Field(ge=0, le=60)] | None = None
+    head_training: bool | None = None
 
 
-STAFF_NULLABLE = frozenset({"health_cert_on", "criminal_check_on"})
+STAFF_NULLABLE = frozenset({"health_cert_on", "criminal_check_on", "experience_years"})
 
 
 class TrainingIn(In):
@@ -1242,6 +1252,9 @@ def _staff_out(row: Staff) -> dict:
         "health_cert_on": row.health_cert_on,
         "criminal_check_on": row.criminal_check_on,
         "training_hours": row.training_hours,
+        "education": row.education,
+        "experience_years": row.experience_years,
+        "head_training": row.head_training,
     }
 
 

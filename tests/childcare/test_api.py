@@ -693,3 +693,35 @@ def test_the_filing_list_runs_a_constant_number_of_queries(client, yanhu_officia
     file_closures(3, 20)
     assert client.get(url).json()["count"] == 23
     assert _queries(client, url) == few
+
+
+def test_a_head_without_the_qualifications_is_a_finding_until_recorded(
+    client, institution, operator
+):
+    client.force_login(operator)
+    hired = post(
+        client,
+        f"/institutions/{institution.pk}/staff",
+        {
+            "resident_id": resident_id(dt.date(1980, 2, 2), male=False),
+            "name": "张秀兰",
+            "role": "head",
+            "hired_on": "2024-09-01",
+            "health_cert_on": "2026-11-01",
+            "criminal_check_on": "2026-11-01",
+            "education": "vocational",
+            "experience_years": 5,
+        },
+    )
+    assert hired.status_code == 201
+    findings = client.get(f"{API}/institutions/{institution.pk}/findings").json()
+    assert [(f["rule"], f["message"]) for f in findings] == [
+        ("head_qualification", "机构负责人张秀兰学历中专，低于大专，未参加机构负责人培训。")
+    ]
+    patched = client.patch(
+        f"{API}/staff/{hired.json()['id']}",
+        {"education": "college", "head_training": True},
+        content_type="application/json",
+    )
+    assert (patched.status_code, patched.json()["education"]) == (200, "college")
+    assert client.get(f"{API}/institutions/{institution.pk}/findings").json() == []
