@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from huimin.childcare import rules
@@ -44,10 +44,10 @@ from huimin.childcare.selectors import (
     price_caps_fen,
 )
 from huimin.core import rules as core_rules
-from huimin.core.errors import Duplicate, Forbidden, InvalidInput, NotFound
+from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Person, Region, User
 from huimin.core.selectors import region_get_for_user, working_deadline
-from huimin.core.services import person_ensure, record_transition
+from huimin.core.services import person_ensure, record_transition, save_audited
 
 S = Institution.Status
 INSTITUTION_TRANSITIONS: dict[str, set[str]] = {
@@ -297,20 +297,18 @@ def document_upload(
 
 def _filing_open(*, institution: Institution, actor: User, kind: str, summary: str) -> Filing:
     deadline = working_deadline(start=today(), working_days=rules.FILING_ACK_WORKING_DAYS)
-    try:
-        with transaction.atomic():
-            filing = Filing(
-                institution=institution,
-                kind=kind,
-                summary=summary,
-                submitted_by=actor,
-                deadline=deadline,
-            )
-            filing._history_user = actor  # type: ignore[attr-defined]
-            filing.save()
-    except IntegrityError:
-        raise Duplicate("该机构已有一份待县级审核的备案，请等待审核结果后再提交。") from None
-    return filing
+    filing = Filing(
+        institution=institution,
+        kind=kind,
+        summary=summary,
+        submitted_by=actor,
+        deadline=deadline,
+    )
+    return save_audited(
+        filing,
+        actor=actor,
+        duplicate="该机构已有一份待县级审核的备案，请等待审核结果后再提交。",
+    )
 
 
 def filing_submit(*, actor: User, institution_id: int, kind: str, summary: str = "") -> Filing:
@@ -414,13 +412,11 @@ def recognition_apply(*, actor: User, institution_id: int) -> InclusiveRecogniti
                 f"已认定为普惠托育机构，有效期至{latest.valid_to}；"
                 f"到期前{rules.RENEWAL_WINDOW_DAYS}天内可申请续期。"
             )
-        try:
-            with transaction.atomic():
-                application = InclusiveRecognition(institution=institution, applied_by=actor)
-                application._history_user = actor  # type: ignore[attr-defined]
-                application.save()
-        except IntegrityError:
-            raise Duplicate("已有一份待认定的申请，请等待县级认定结果。") from None
+        application = save_audited(
+            InclusiveRecognition(institution=institution, applied_by=actor),
+            actor=actor,
+            duplicate="已有一份待认定的申请，请等待县级认定结果。",
+        )
     return application
 
 
@@ -565,25 +561,23 @@ def staff_hire(
         person = person_ensure(
             actor=actor, resident_id=resident_id, name=name, region=institution.region
         )
-        try:
-            with transaction.atomic():
-                staff = Staff(
-                    institution=institution,
-                    person=person,
-                    role=role,
-                    full_time=full_time,
-                    qualification=qualification,
-                    hired_on=hired_on,
-                    health_cert_on=health_cert_on,
-                    criminal_check_on=criminal_check_on,
-                    education=education,
-                    experience_years=experience_years,
-                    head_training=head_training,
-                )
-                staff._history_user = actor  # type: ignore[attr-defined]
-                staff.save()
-        except IntegrityError:
-            raise Duplicate(f"{person.name}已是本机构在职人员，无需重复登记。") from None
+        staff = save_audited(
+            Staff(
+                institution=institution,
+                person=person,
+                role=role,
+                full_time=full_time,
+                qualification=qualification,
+                hired_on=hired_on,
+                health_cert_on=health_cert_on,
+                criminal_check_on=criminal_check_on,
+                education=education,
+                experience_years=experience_years,
+                head_training=head_training,
+            ),
+            actor=actor,
+            duplicate=f"{person.name}已是本机构在职人员，无需重复登记。",
+        )
         compliance_refresh(institution=institution)
     return staff
 
@@ -615,14 +609,12 @@ def staff_update(*, actor: User, staff_id: int, **data: Any) -> Staff:
             raise _invalid("left_on", f"离职日期{left_on}早于入职日期{staff.hired_on}。")
         for key, value in values.items():
             setattr(staff, key, value)
-        staff._history_user = actor  # type: ignore[attr-defined]
-        try:
-            with transaction.atomic():
-                staff.save(update_fields=list(values))
-        except IntegrityError:
-            raise Duplicate(
-                f"{staff.person.name}在本机构已有在职记录，不能恢复这条离职记录。"
-            ) from None
+        save_audited(
+            staff,
+            actor=actor,
+            update_fields=list(values),
+            duplicate=f"{staff.person.name}在本机构已有在职记录，不能恢复这条离职记录。",
+        )
         compliance_refresh(institution=staff.institution)
     return staff
 
@@ -760,24 +752,22 @@ def enrollment_create(
             name=guardian_name,
             region=hukou,
         )
-        try:
-            with transaction.atomic():
-                enrollment = Enrollment(
-                    institution=institution,
-                    care_class=care_class,
-                    child=child,
-                    guardian=guardian,
-                    guardian_relation=guardian_relation or "监护人",
-                    care_type=care_type,
-                    agreement_signed_on=agreement_signed_on,
-                    admission_check_on=admission_check_on,
-                    vaccination_complete=vaccination_complete,
-                    enrolled_on=enrolled_on,
-                )
-                enrollment._history_user = actor  # type: ignore[attr-defined]
-                enrollment.save()
-        except IntegrityError:
-            raise Duplicate(f"{child.name}已在托（本机构或其他机构），请先办理退托。") from None
+        enrollment = save_audited(
+            Enrollment(
+                institution=institution,
+                care_class=care_class,
+                child=child,
+                guardian=guardian,
+                guardian_relation=guardian_relation or "监护人",
+                care_type=care_type,
+                agreement_signed_on=agreement_signed_on,
+                admission_check_on=admission_check_on,
+                vaccination_complete=vaccination_complete,
+                enrolled_on=enrolled_on,
+            ),
+            actor=actor,
+            duplicate=f"{child.name}已在托（本机构或其他机构），请先办理退托。",
+        )
         MedicalExam.objects.create(
             enrollment=enrollment,
             kind=MedicalExam.Kind.ADMISSION,

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Mapping
+from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -21,9 +22,29 @@ from huimin.core.errors import Duplicate, Forbidden, InvalidInput, InvalidTransi
 from huimin.core.models import AccessLog, ApiToken, Event, Person, Region, User
 from huimin.core.selectors import person_get_for_user, region_get_for_user, status_label
 
+M = TypeVar("M", bound=Model)
+
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# --------------------------------------------------------------------------- audited saves
+
+
+def save_audited(
+    obj: M, *, actor: User | None, duplicate: str, update_fields: list[str] | None = None
+) -> M:
+    """Save a row with its history attributed to ``actor``; a unique constraint it breaks is a
+    Duplicate with the given message (in a savepoint, so the caller's transaction goes on)."""
+    if actor is not None:
+        obj._history_user = actor  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            obj.save(update_fields=update_fields)
+    except IntegrityError:
+        raise Duplicate(duplicate) from None
+    return obj
 
 
 # --------------------------------------------------------------------------- transitions
@@ -146,17 +167,16 @@ def person_create(
         bank_name=(bank_name or "").strip(),
         **values,
     )
-    person._history_user = actor  # type: ignore[attr-defined]
     try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:
-        raise Duplicate(
-            f"居民身份证号码{rules.mask_resident_id(parsed.number)}已登记，不能重复登记。"
-            "请在人员列表中按身份证号查找该人员。",
-            field_errors={"resident_id": "该身份证号码已登记，不能重复登记。"},
-        ) from None
-    return person
+        return save_audited(
+            person,
+            actor=actor,
+            duplicate=f"居民身份证号码{rules.mask_resident_id(parsed.number)}已登记，"
+            "不能重复登记。请在人员列表中按身份证号查找该人员。",
+        )
+    except Duplicate as exc:
+        exc.field_errors = {"resident_id": "该身份证号码已登记，不能重复登记。"}
+        raise
 
 
 def person_ensure(*, actor: User, resident_id: str, name: str, region: Region) -> Person:
