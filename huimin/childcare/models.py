@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from huimin.childcare import rules
@@ -13,17 +14,17 @@ from huimin.core.models import Person, Region, User
 
 class Institution(models.Model):
     class Kind(models.TextChoices):
-        INDEPENDENT = rules.InstitutionKind.INDEPENDENT.value, "独立设置"
-        KINDERGARTEN = rules.InstitutionKind.KINDERGARTEN.value, "幼儿园托班"
-        EMPLOYER = rules.InstitutionKind.EMPLOYER.value, "用人单位办"
-        COMMUNITY = rules.InstitutionKind.COMMUNITY.value, "社区办"
+        INDEPENDENT = rules.InstitutionKind.INDEPENDENT.value, _("独立设置")
+        KINDERGARTEN = rules.InstitutionKind.KINDERGARTEN.value, _("幼儿园托班")
+        EMPLOYER = rules.InstitutionKind.EMPLOYER.value, _("用人单位办")
+        COMMUNITY = rules.InstitutionKind.COMMUNITY.value, _("社区办")
 
     class Status(models.TextChoices):
-        REGISTERED = "registered", "已登记，未备案"
-        FILING = "filing", "备案审核中"
-        FILED = "filed", "已备案"
-        CLOSING = "closing", "注销审核中"
-        CLOSED = "closed", "已注销"
+        REGISTERED = "registered", _("已登记，未备案")
+        FILING = "filing", _("备案审核中")
+        FILED = "filed", _("已备案")
+        CLOSING = "closing", _("注销审核中")
+        CLOSED = "closed", _("已注销")
 
     name = models.CharField("机构名称", max_length=100)
     kind = models.CharField("机构类型", max_length=20, choices=Kind.choices)
@@ -118,14 +119,14 @@ class Filing(models.Model):
     """One filing (备案) with the county: first filing, a change, or closure."""
 
     class Kind(models.TextChoices):
-        INITIAL = "initial", "首次备案"
-        CHANGE = "change", "变更备案"
-        CLOSURE = "closure", "注销备案"
+        INITIAL = "initial", _("首次备案")
+        CHANGE = "change", _("变更备案")
+        CLOSURE = "closure", _("注销备案")
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "待县级审核"
-        ACKNOWLEDGED = "acknowledged", "已备案"
-        RETURNED = "returned", "已退回补正"
+        SUBMITTED = "submitted", _("待县级审核")
+        ACKNOWLEDGED = "acknowledged", _("已备案")
+        RETURNED = "returned", _("已退回补正")
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="filings")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -205,10 +206,10 @@ class InclusiveRecognition(models.Model):
     """An application for inclusive (普惠) recognition and the county's decision."""
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "待认定"
-        RECOGNISED = "recognised", "已认定"
-        REFUSED = "refused", "未通过"
-        EXPIRED = "expired", "已到期"
+        APPLIED = "applied", _("待认定")
+        RECOGNISED = "recognised", _("已认定")
+        REFUSED = "refused", _("未通过")
+        EXPIRED = "expired", _("已到期")
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="recognitions"
@@ -244,11 +245,11 @@ class InclusiveRecognition(models.Model):
 
 class Staff(models.Model):
     class Role(models.TextChoices):
-        HEAD = "head", "机构负责人"
-        CAREGIVER = "caregiver", "保育人员"
-        HEALTH_WORKER = "health_worker", "卫生保健人员"
-        COOK = "cook", "炊事人员"
-        GUARD = "guard", "安保人员"
+        HEAD = "head", _("机构负责人")
+        CAREGIVER = "caregiver", _("保育人员")
+        HEALTH_WORKER = "health_worker", _("卫生保健人员")
+        COOK = "cook", _("炊事人员")
+        GUARD = "guard", _("安保人员")
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="staff")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="childcare_jobs")
@@ -288,10 +289,10 @@ class CareClass(models.Model):
     """A class (班级): 乳儿班, 托小班, 托大班 or 混合班, with its caregivers."""
 
     class Kind(models.TextChoices):
-        INFANT = rules.ClassKind.INFANT.value, "乳儿班"
-        TODDLER = rules.ClassKind.TODDLER.value, "托小班"
-        OLDER = rules.ClassKind.OLDER.value, "托大班"
-        MIXED = rules.ClassKind.MIXED.value, "混合班"
+        INFANT = rules.ClassKind.INFANT.value, _("乳儿班")
+        TODDLER = rules.ClassKind.TODDLER.value, _("托小班")
+        OLDER = rules.ClassKind.OLDER.value, _("托大班")
+        MIXED = rules.ClassKind.MIXED.value, _("混合班")
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="classes")
     name = models.CharField("班级名称", max_length=50)
@@ -318,8 +319,8 @@ class Enrollment(models.Model):
     """A child in a class, with the guardian, the service agreement and the admission checks."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "在托"
-        WITHDRAWN = "withdrawn", "已退托"
+        ACTIVE = "active", _("在托")
+        WITHDRAWN = "withdrawn", _("已退托")
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="enrollments"
@@ -406,8 +407,8 @@ class MedicalExam(models.Model):
     """A health examination: on admission, or again after an absence of 3 months or more."""
 
     class Kind(models.TextChoices):
-        ADMISSION = "admission", "入托体检"
-        RECHECK = "recheck", "返园复查"
+        ADMISSION = "admission", _("入托体检")
+        RECHECK = "recheck", _("返园复查")
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="exams")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
@@ -481,9 +482,9 @@ class SafetyRecord(models.Model):
     """Emergency plans, drills and incidents (安全)."""
 
     class Kind(models.TextChoices):
-        PLAN = "plan", "应急预案"
-        DRILL = "drill", "应急演练"
-        INCIDENT = "incident", "安全事件"
+        PLAN = "plan", _("应急预案")
+        DRILL = "drill", _("应急演练")
+        INCIDENT = "incident", _("安全事件")
 
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="safety_records"
@@ -521,13 +522,13 @@ class Finding(models.Model):
     """A compliance finding: open while the rule is breached, resolved when it no longer is."""
 
     class Severity(models.TextChoices):
-        SERIOUS = rules.Severity.SERIOUS.value, "严重"
-        MAJOR = rules.Severity.MAJOR.value, "一般"
-        MINOR = rules.Severity.MINOR.value, "轻微"
+        SERIOUS = rules.Severity.SERIOUS.value, _("严重")
+        MAJOR = rules.Severity.MAJOR.value, _("一般")
+        MINOR = rules.Severity.MINOR.value, _("轻微")
 
     class Status(models.TextChoices):
-        OPEN = "open", "未整改"
-        RESOLVED = "resolved", "已消除"
+        OPEN = "open", _("未整改")
+        RESOLVED = "resolved", _("已消除")
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="findings")
     rule = models.CharField("规则", max_length=40)

@@ -20,10 +20,10 @@ class Region(models.Model):
     """
 
     class Level(models.TextChoices):
-        CITY = "city", "地级市"
-        COUNTY = "county", "县（市、区）"
-        TOWNSHIP = "township", "乡镇（街道）"
-        VILLAGE = "village", "村（社区）"
+        CITY = "city", _("地级市")
+        COUNTY = "county", _("县（市、区）")
+        TOWNSHIP = "township", _("乡镇（街道）")
+        VILLAGE = "village", _("村（社区）")
 
     code = models.CharField("区划代码", max_length=12, unique=True)
     name = models.CharField("名称", max_length=50)
@@ -64,13 +64,13 @@ class Person(models.Model):
     """
 
     class Sex(models.TextChoices):
-        MALE = "M", "男"
-        FEMALE = "F", "女"
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "正常"
-        MOVED_OUT = "moved_out", "户籍已迁出本市"
-        DECEASED = "deceased", "已死亡"
+        ACTIVE = "active", _("正常")
+        MOVED_OUT = "moved_out", _("户籍已迁出本市")
+        DECEASED = "deceased", _("已死亡")
 
     resident_id = models.CharField("居民身份证号码", max_length=18, unique=True)
     name = models.CharField("姓名", max_length=50)
