@@ -16,6 +16,7 @@ from huimin.core import services
 from huimin.core.api import calendar_router
 from huimin.core.api import router as core_router
 from huimin.core.errors import DomainError
+from huimin.subsidy.api import router as subsidy_router
 
 
 class TokenAuth(HttpBearer):
@@ -51,6 +52,7 @@ api = NinjaAPI(
 api.add_router("/calendar", calendar_router)
 api.add_router("/", core_router)
 api.add_router("/childcare", childcare_router)
+api.add_router("/subsidy", subsidy_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填项",

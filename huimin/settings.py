@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "huimin.core",
     "huimin.childcare",
+    "huimin.subsidy",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", include("huimin.core.urls")),
     path("childcare/", include("huimin.childcare.urls")),
+    path("subsidy/", include("huimin.subsidy.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

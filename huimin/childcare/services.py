@@ -338,7 +338,7 @@ def filing_submit(*, actor: User, institution_id: int, kind: str, summary: str =
             allowed=INSTITUTION_TRANSITIONS,
             to_status=target,
             actor=actor,
-            reason=Filing.Kind(kind).label,
+            reason=str(Filing.Kind(kind).label),
         )
         return _filing_open(institution=institution, actor=actor, kind=kind, summary=summary)
 

@@ -72,6 +72,12 @@ NAV: list[NavItem] = [
     NavItem(
         _("工作日计算"), "calendar", None, description=_("按国家法定节假日和调休安排计算办理时限。")
     ),
+    NavItem(
+        _("育儿补贴测算"),
+        "subsidy_quote",
+        None,
+        description=_("按孩子的出生日期测算可领取的育儿补贴月数和金额，无需登录。"),
+    ),
 ]
 
 

@@ -1,0 +1,212 @@
+"""Childcare subsidy (育儿补贴) entitlement: for a birth date, the months owed in each calendar
+year and their amount.
+
+Pure functions, no database, no settings. Source: 《育儿补贴制度实施方案》(中共中央办公厅、
+国务院办公厅, 2025-07-28), as stated in RULES.md §4: 3,600 yuan a year (300 a month) per child
+under 3 from 2025-01-01, national base; provinces and prefecture cities may add, counties may
+not. The rates are parameters (``Rates``); ``huimin.subsidy.selectors.rates`` reads the
+configured top-ups.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+#: The programme pays from 2025-01-01 on.
+PROGRAMME_START = dt.date(2025, 1, 1)
+#: National base: 300 yuan a month, 3,600 yuan a year per child, in fen.
+NATIONAL_FEN_PER_MONTH = 300_00
+MONTHS_PER_YEAR = 12
+NATIONAL_FEN_PER_YEAR = NATIONAL_FEN_PER_MONTH * MONTHS_PER_YEAR
+#: A child is covered until they turn 3.
+AGE_LIMIT_YEARS = 3
+#: Born on or after PROGRAMME_START: a full year's amount for the birth year and each of the
+#: next two years.
+FULL_YEARS_FROM_BIRTH = 3
+#: Earlier birth dates are typing errors, not children.
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+#: The one date format every interface accepts: YYYY-MM-DD (Python 3.11's ``fromisoformat``
+#: alone would also take "20231215").
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class BirthDateError(ValueError):
+    """A birth date no child can have, or text that is no date; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Monthly amounts per child in fen: the national base plus what the province and the
+    prefecture city add (counties may not add; RULES.md §4)."""
+
+    national_fen_per_month: int = NATIONAL_FEN_PER_MONTH
+    province_topup_fen_per_month: int = 0
+    city_topup_fen_per_month: int = 0
+
+    def __post_init__(self) -> None:
+        for name, value in (
+            ("国家基础标准", self.national_fen_per_month),
+            ("省级加发标准", self.province_topup_fen_per_month),
+            ("市级加发标准", self.city_topup_fen_per_month),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"育儿补贴{name}应为不小于0的整数（单位：分/月），现为{value!r}。")
+
+    @property
+    def fen_per_month(self) -> int:
+        return (
+            self.national_fen_per_month
+            + self.province_topup_fen_per_month
+            + self.city_topup_fen_per_month
+        )
+
+    @property
+    def has_topups(self) -> bool:
+        return bool(self.province_topup_fen_per_month or self.city_topup_fen_per_month)
+
+
+NATIONAL_RATES = Rates()
+
+
+@dataclass(frozen=True)
+class EntitlementYear:
+    """What one calendar year pays: only that year's months (RULES.md §4)."""
+
+    year: int
+    months: int
+    amount_fen: int
+
+    @property
+    def amount(self) -> Decimal:
+        return yuan(self.amount_fen)
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    birth_date: dt.date
+    fen_per_month: int
+    years: tuple[EntitlementYear, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return bool(self.years)
+
+    @property
+    def born_in_programme(self) -> bool:
+        """Born on or after 2025-01-01: three full years from the birth year."""
+        return self.birth_date >= PROGRAMME_START
+
+    @property
+    def third_birthday(self) -> dt.date:
+        return third_birthday(self.birth_date)
+
+    @property
+    def total_months(self) -> int:
+        return sum(y.months for y in self.years)
+
+    @property
+    def total_amount_fen(self) -> int:
+        return sum(y.amount_fen for y in self.years)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return yuan(self.total_amount_fen)
+
+
+def third_birthday(birth_date: dt.date) -> dt.date:
+    """The day a child turns 3. Born on 29 February, it is 28 February (《民法典》第二百零二条:
+    without a corresponding day, the month's last day) — in the birth month all the same."""
+    year = birth_date.year + AGE_LIMIT_YEARS
+    last_day = calendar.monthrange(year, birth_date.month)[1]
+    return dt.date(year, birth_date.month, min(birth_date.day, last_day))
+
+
+def months_by_year(birth_date: dt.date) -> tuple[tuple[int, int], ...]:
+    """The months owed in each calendar year, ``(year, months)`` in year order; empty when
+    nothing is owed.
+
+    《育儿补贴制度实施方案》(2025-07-28), RULES.md §4: born on or after 2025-01-01, 12 months
+    for the birth year and each of the next two years (36 months); born earlier, one month for
+    each month from 2025-01 up to and including the month of the third birthday (born 2023-12:
+    24 months; born 2022-01: 1 month; born before 2022-01: nothing). Whole months: the day
+    of the month never matters.
+    """
+    if birth_date >= PROGRAMME_START:
+        return tuple((birth_date.year + n, MONTHS_PER_YEAR) for n in range(FULL_YEARS_FROM_BIRTH))
+    last_year = birth_date.year + AGE_LIMIT_YEARS  # the third birthday's year and month
+    return tuple(
+        (year, MONTHS_PER_YEAR if year < last_year else birth_date.month)
+        for year in range(PROGRAMME_START.year, last_year + 1)
+    )
+
+
+def birth_date_check(birth_date: dt.date, *, today: dt.date) -> None:
+    """Refuse a birth date in the future or before 1900. Raises BirthDateError."""
+    if birth_date > today:
+        raise BirthDateError(
+            f"出生日期{birth_date.isoformat()}晚于今天（{today.isoformat()}），请核对后重新填写。"
+        )
+    if birth_date < EARLIEST_BIRTH_DATE:
+        raise BirthDateError(
+            f"出生日期{birth_date.isoformat()}早于1900年1月1日，请核对后重新填写。"
+        )
+
+
+def birth_date_parse(text: str) -> dt.date:
+    """A birth date typed as ``YYYY-MM-DD``. Raises BirthDateError."""
+    try:
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BirthDateError(
+            f"出生日期应为 YYYY-MM-DD 格式的日期（例如 2023-12-15），您填写的是“{text}”。"
+        ) from None
+
+
+def entitlement(
+    birth_date: dt.date, *, today: dt.date, rates: Rates = NATIONAL_RATES
+) -> Entitlement:
+    """The subsidy owed for a child born on ``birth_date``: per calendar year and in total,
+    each year's amount its months × the monthly rate (《育儿补贴制度实施方案》2025-07-28,
+    RULES.md §4; see ``months_by_year``). Raises BirthDateError for a future birth date or
+    one before 1900."""
+    birth_date_check(birth_date, today=today)
+    per_month = rates.fen_per_month
+    return Entitlement(
+        birth_date=birth_date,
+        fen_per_month=per_month,
+        years=tuple(
+            EntitlementYear(year=year, months=months, amount_fen=months * per_month)
+            for year, months in months_by_year(birth_date)
+        ),
+    )
+
+
+def yuan(fen: int) -> Decimal:
+    """Fen as yuan with two decimals: 720000 → Decimal("7200.00")."""
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+def yuan_display(fen: int) -> str:
+    """Fen as yuan for people: 720000 → "7,200"; 720050 → "7,200.50"."""
+    whole, cents = divmod(fen, 100)
+    return f"{whole:,}" if not cents else f"{whole:,}.{cents:02d}"
+
+
+def quote_json(entitlement: Entitlement) -> dict[str, Any]:
+    """The one JSON shape of a quote, for ``GET /api/subsidy/quote`` and
+    ``huimin subsidy quote``: amounts as yuan text with two decimals."""
+    return {
+        "eligible": entitlement.eligible,
+        "total_months": entitlement.total_months,
+        "total_amount": str(entitlement.total_amount),
+        "years": [
+            {"year": y.year, "months": y.months, "amount": str(y.amount)} for y in entitlement.years
+        ],
+    }
