@@ -4,7 +4,7 @@ findings.
 
 Each endpoint parses, resolves through a scoped selector (404 outside the user's scope, so
 existence never leaks), calls one service and returns. Resident IDs are masked in every
-output. Bodies inherit ``In`` (``StrictIn``): no "5" for 5, no 0 for false, no unknown
+output. Bodies inherit ``StrictIn``: no "5" for 5, no 0 for false, no unknown
 fields, no NUL characters.
 """
 
@@ -16,10 +16,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from django.db.models import Model, QuerySet
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from pydantic import AfterValidator, BeforeValidator, Strict, field_validator
-from pydantic_core import PydanticCustomError
 
 from huimin.childcare import rules, selectors, services
 from huimin.childcare.models import (
@@ -39,7 +36,15 @@ from huimin.childcare.models import (
     Staff,
     TrainingRecord,
 )
-from huimin.core.api import StrictIn, errors
+from huimin.core.api import (
+    Date,
+    DateTime,
+    Id,
+    QueryText,
+    StrictIn,
+    errors,
+    yuan,
+)
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Person
 from huimin.core.selectors import WorkdayCalendar
@@ -50,60 +55,6 @@ T = TypeVar("T", bound=Model)
 
 # --------------------------------------------------------------------------- input types
 
-
-def _no_nul(value: Any) -> Any:
-    """PostgreSQL cannot store a NUL character: refuse it as bad input, never a 500."""
-    texts = value.values() if isinstance(value, dict) else [value]
-    if any(isinstance(text, str) and "\x00" in text for text in texts):
-        raise PydanticCustomError("string_nul", "Text must not contain NUL characters")
-    return value
-
-
-class In(StrictIn):
-    """StrictIn, and no NUL character in any text."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _text_without_nul(cls, value: Any) -> Any:
-        return _no_nul(value)
-
-
-#: Query text (no NUL character).
-QueryText = Annotated[str, AfterValidator(_no_nul)]
-EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
-
-
-def _date_text(value: Any) -> Any:
-    """Dates arrive as ISO text; a number is refused (lax parsing would read it as a Unix
-    timestamp)."""
-    if isinstance(value, str | dt.date):
-        return value
-    raise PydanticCustomError("date_type", "Input should be a valid date")
-
-
-def _datetime_text(value: Any) -> Any:
-    if isinstance(value, str | dt.datetime):
-        return value
-    raise PydanticCustomError("datetime_type", "Input should be a valid datetime")
-
-
-def _beijing_in_range(value: dt.datetime) -> dt.datetime:
-    """Without an offset a time is Beijing time; years outside 1950–2099 are typing errors."""
-    value = value if timezone.is_aware(value) else timezone.make_aware(value)
-    if value.date() < EARLIEST:
-        raise PydanticCustomError("greater_than_equal", "too early", {"ge": EARLIEST})
-    if value.date() > LATEST:
-        raise PydanticCustomError("less_than_equal", "too late", {"le": LATEST})
-    return value
-
-
-#: A date as "YYYY-MM-DD" text in a strict body.
-Date = Annotated[dt.date, Strict(False), BeforeValidator(_date_text), Field(ge=EARLIEST, le=LATEST)]
-#: A date and time as ISO 8601 text; without an offset it is Beijing time.
-DateTime = Annotated[
-    dt.datetime, Strict(False), BeforeValidator(_datetime_text), AfterValidator(_beijing_in_range)
-]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Fee = Annotated[int, Field(ge=0, le=100_000_000, description="分")]
 
 InstitutionKind = Literal["independent", "kindergarten", "employer", "community"]
@@ -120,11 +71,6 @@ Material = Literal[
     "fire_safety",
     "food_licence",
 ]
-
-
-def _yuan(fen: int) -> str:
-    """Fen as yuan with two decimals: 6000000 → "60000.00"."""
-    return f"{Decimal(fen) / 100:.2f}"
 
 
 # --------------------------------------------------------------------------- pages
@@ -204,7 +150,7 @@ class InstitutionOut(InstitutionItemOut):
     updated_at: dt.datetime
 
 
-class InstitutionIn(In):
+class InstitutionIn(StrictIn):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     kind: InstitutionKind
     region_code: Annotated[str, Field(min_length=1, max_length=12)]
@@ -229,7 +175,7 @@ class InstitutionIn(In):
     health_partner: Annotated[str, Field(max_length=100)] = ""
 
 
-class InstitutionPatchIn(In):
+class InstitutionPatchIn(StrictIn):
     """Only the fields sent change; null keeps a field that cannot be empty and clears one
     that can (a fee, the monitoring figures). A filed institution's change is filed again with
     the county (a change filing described by ``summary``)."""
@@ -271,7 +217,7 @@ INSTITUTION_NULLABLE = frozenset(
 )
 
 
-def _changes(payload: In, nullable: frozenset[str]) -> dict[str, Any]:
+def _changes(payload: StrictIn, nullable: frozenset[str]) -> dict[str, Any]:
     """The fields a PATCH body sets: sent, and not null unless null is a value there."""
     return {
         k: v
@@ -480,14 +426,14 @@ class FilingPageOut(Schema):
     items: list[FilingOut]
 
 
-class FilingIn(In):
+class FilingIn(StrictIn):
     kind: Literal["initial", "closure"] = Field(
         description="initial 首次备案（材料齐全）或 closure 注销备案；变更在修改机构信息时提交"
     )
     summary: Annotated[str, Field(max_length=2000)] = ""
 
 
-class FilingDecisionIn(In):
+class FilingDecisionIn(StrictIn):
     acknowledge: bool = Field(description="true 予以备案；false 退回补正")
     missing: Annotated[list[Material], Field(max_length=10)] = []
     note: Annotated[str, Field(max_length=2000)] = ""
@@ -614,7 +560,7 @@ class RecognitionOut(Schema):
     reasons: str
 
 
-class RecognitionDecisionIn(In):
+class RecognitionDecisionIn(StrictIn):
     recognise: bool = Field(description="true 认定为普惠托育机构；false 不予认定（须写明理由）")
     reasons: Annotated[str, Field(max_length=2000)] = ""
 
@@ -701,8 +647,8 @@ def operating_subsidy(request: AuthedRequest, institution_id: int) -> dict:
         "inclusive": subsidy.recognition is not None,
         "inclusive_valid_to": subsidy.recognition.valid_to if subsidy.recognition else None,
         "enrolled": subsidy.enrolled,
-        "monthly_rate": _yuan(subsidy.monthly_rate_fen),
-        "monthly_amount": _yuan(subsidy.monthly_fen),
+        "monthly_rate": yuan(subsidy.monthly_rate_fen),
+        "monthly_amount": yuan(subsidy.monthly_fen),
     }
 
 
@@ -727,13 +673,13 @@ class ClassOut(Schema):
     caregivers: list[CaregiverOut]
 
 
-class ClassIn(In):
+class ClassIn(StrictIn):
     name: Annotated[str, Field(min_length=1, max_length=50)]
     kind: ClassKind
     caregiver_ids: Annotated[list[Id], Field(max_length=100)] = []
 
 
-class CaregiversIn(In):
+class CaregiversIn(StrictIn):
     caregiver_ids: Annotated[list[Id], Field(max_length=100)]
 
 
@@ -837,7 +783,7 @@ class EnrollmentListQuery(PageQuery):
     status: Literal["active", "all"] = Field("active", description="active：在托；all：含已退托")
 
 
-class EnrollmentIn(In):
+class EnrollmentIn(StrictIn):
     """A child needs a signed service agreement, a passed admission health check and complete
     vaccination; an over-full class is recorded as a compliance finding, not refused."""
 
@@ -857,12 +803,12 @@ class EnrollmentIn(In):
     ] = ""
 
 
-class WithdrawalIn(In):
+class WithdrawalIn(StrictIn):
     date: Date
     reason: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class MoveIn(In):
+class MoveIn(StrictIn):
     class_id: Id
 
 
@@ -956,7 +902,7 @@ def enrollment_move(request: AuthedRequest, enrollment_id: int, payload: MoveIn)
 AbsentId = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")]
 
 
-class AttendanceIn(In):
+class AttendanceIn(StrictIn):
     date: Date
     present: Annotated[list[Id], Field(max_length=2000, description="出勤幼儿的在托记录 id")] = []
     absent: Annotated[
@@ -973,7 +919,7 @@ class AttendanceOut(Schema):
     recorded: int = Field(description="登记的幼儿数")
 
 
-class HealthCheckIn(In):
+class HealthCheckIn(StrictIn):
     date: Date
     morning: bool = True
     noon: bool = False
@@ -991,7 +937,7 @@ class HealthCheckOut(Schema):
     notes: str
 
 
-class ExamIn(In):
+class ExamIn(StrictIn):
     kind: Literal["admission", "recheck"]
     date: Date
     passed: bool = True
@@ -1008,7 +954,7 @@ class ExamOut(Schema):
     hospital: str
 
 
-class OutdoorIn(In):
+class OutdoorIn(StrictIn):
     date: Date
     minutes: Annotated[int, Field(ge=0, le=1440)]
 
@@ -1019,7 +965,7 @@ class OutdoorOut(Schema):
     minutes: int
 
 
-class FoodSampleIn(In):
+class FoodSampleIn(StrictIn):
     date: Date
     dish: Annotated[str, Field(min_length=1, max_length=50)]
     grams: Annotated[int, Field(ge=1, le=10000)]
@@ -1191,7 +1137,7 @@ class StaffListQuery(PageQuery):
     status: Literal["active", "all"] = Field("active", description="active：在职；all：含离职")
 
 
-class StaffIn(In):
+class StaffIn(StrictIn):
     resident_id: Annotated[str, Field(min_length=1, max_length=20)]
     name: Annotated[str, Field(min_length=1, max_length=50)]
     role: StaffRole
@@ -1205,7 +1151,7 @@ class StaffIn(In):
     head_training: bool = False
 
 
-class StaffPatchIn(In):
+class StaffPatchIn(StrictIn):
     """Only the fields sent change; null clears a check date and keeps any other field.
     ``left_on`` records that the person has left."""
 
@@ -1223,7 +1169,7 @@ class StaffPatchIn(In):
 STAFF_NULLABLE = frozenset({"health_cert_on", "criminal_check_on", "experience_years"})
 
 
-class TrainingIn(In):
+class TrainingIn(StrictIn):
     date: Date
     topic: Annotated[str, Field(min_length=1, max_length=100)]
     hours: Annotated[int, Field(ge=1, le=1000)]
@@ -1321,7 +1267,7 @@ def training_record(request: AuthedRequest, staff_id: int, payload: TrainingIn) 
 # --------------------------------------------------------------------------- safety, guidance
 
 
-class SafetyRecordIn(In):
+class SafetyRecordIn(StrictIn):
     kind: Literal["plan", "drill", "incident"] = Field(
         description="plan 应急预案，drill 应急演练，incident 安全事件"
     )
@@ -1340,7 +1286,7 @@ class SafetyRecordOut(Schema):
     details: str
 
 
-class GuidanceVisitIn(In):
+class GuidanceVisitIn(StrictIn):
     date: Date
     partner: Annotated[str, Field(max_length=100, description="默认为机构的医育结合合作机构")] = ""
     notes: Annotated[str, Field(min_length=1, max_length=5000)]

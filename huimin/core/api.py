@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict, StrictStr
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Strict, StrictStr, field_validator
+from pydantic_core import PydanticCustomError
 
 from huimin.core import rules, selectors, services
 from huimin.core.errors import Forbidden
@@ -36,7 +40,7 @@ calendar_router = Router(tags=["工作日 calendar"])
 
 
 class DeadlineQuery(Schema):
-    start: dt.date = Field(description="起始日期 YYYY-MM-DD，当天不计入")
+    start: IsoDate = Field(description="起始日期 YYYY-MM-DD，当天不计入")
     working_days: int = Field(ge=1, le=rules.MAX_WORKING_DAYS, description="工作日数")
 
 
@@ -193,11 +197,75 @@ def person_list(request: AuthedRequest, query: Query[PersonFilterQuery]) -> dict
     }
 
 
+# --------------------------------------------------------------------------- input types
+# Shared by every module's router: strict bodies, ISO dates, ids, money out.
+
+
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL cannot store a NUL character: refuse it as bad input, never a 500."""
+    texts = value.values() if isinstance(value, dict) else [value]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        raise PydanticCustomError("string_nul", "Text must not contain NUL characters")
+    return value
+
+
 class StrictIn(Schema):
     """Base of every request body: strict types (no "5" for 5, no 0 for false), no unknown
-    fields. Later modules' input schemas inherit it."""
+    fields, no NUL character in any text. Every module's input schemas inherit it."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_without_nul(cls, value: Any) -> Any:
+        return _no_nul(value)
+
+
+#: Query text (no NUL character).
+QueryText = Annotated[str, AfterValidator(_no_nul)]
+#: Dates outside these years are typing errors in any record of the platform.
+EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` text (or a date): lax parsing would read a number as a Unix
+    timestamp and "0" as 1970-01-01, and would take a time too."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+
+
+def _datetime_text(value: Any) -> Any:
+    if isinstance(value, str | dt.datetime):
+        return value
+    raise PydanticCustomError("datetime_type", "Input should be a valid datetime")
+
+
+def _beijing_in_range(value: dt.datetime) -> dt.datetime:
+    """Without an offset a time is Beijing time; years outside 1950–2099 are typing errors."""
+    value = value if timezone.is_aware(value) else timezone.make_aware(value)
+    if value.date() < EARLIEST:
+        raise PydanticCustomError("greater_than_equal", "too early", {"ge": EARLIEST})
+    if value.date() > LATEST:
+        raise PydanticCustomError("less_than_equal", "too late", {"le": LATEST})
+    return value
+
+
+#: A date as "YYYY-MM-DD" text, in a query or a strict body, any year.
+IsoDate = Annotated[dt.date, Strict(False), BeforeValidator(_iso_date_text)]
+#: A record's date: "YYYY-MM-DD", 1950–2099.
+Date = Annotated[IsoDate, Field(ge=EARLIEST, le=LATEST)]
+#: A date and time as ISO 8601 text; without an offset it is Beijing time.
+DateTime = Annotated[
+    dt.datetime, Strict(False), BeforeValidator(_datetime_text), AfterValidator(_beijing_in_range)
+]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def yuan(fen: int) -> str:
+    """Fen as yuan with two decimals, for JSON: 6000000 → "60000.00"."""
+    return f"{Decimal(fen) / 100:.2f}"
 
 
 class PersonPatchIn(StrictIn):

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
-from huimin.core.api import errors
+from huimin.core.api import IsoDate, errors
 from huimin.subsidy import rules, selectors
 
 router = Router(tags=["育儿补贴 subsidy"])
 
 
-def _iso_date_text(value: Any) -> Any:
-    """Only ``YYYY-MM-DD``: lax parsing would read "0" as 1970-01-01 and take a time."""
-    if isinstance(value, str) and rules.ISO_DATE.fullmatch(value):
-        return value
-    raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 Yuan = Annotated[str, Field(pattern=r"^\d+\.\d{2}$", examples=["3600.00"], description="元")]
 
 
