@@ -383,11 +383,7 @@ class _People:
             return
         registered = self.known.get(number)
         if registered is not None and registered != name:
-            row.fail(
-                name_column,
-                f"身份证号{core_rules.mask_resident_id(number)}已登记，姓名为“{registered}”，"
-                f"与填写的“{name}”不一致，请核对。",
-            )
+            row.fail(name_column, core_rules.name_mismatch_message(number, name))
             return
         earlier = self.seen.setdefault(number, (name, row.number))
         if earlier[0] != name:

@@ -575,6 +575,9 @@ EDUCATION_LEVELS: dict[str, str] = {
 }
 HEAD_MIN_EDUCATION = "college"
 HEAD_MIN_EXPERIENCE_YEARS = 3
+#: Staff are adults (劳动法: no one under 16 is hired; childcare staff 18 and over, configurable
+#: default).
+STAFF_MIN_AGE_YEARS = 18
 #: Emergency drills "regularly": every 6 months at the least (configurable default).
 DRILL_INTERVAL_MONTHS = 6
 

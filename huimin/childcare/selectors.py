@@ -4,6 +4,7 @@ institution their account is bound to)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from django.db.models import (
@@ -43,7 +44,7 @@ from huimin.childcare.models import (
 )
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
-from huimin.core.models import User
+from huimin.core.models import Person, User
 from huimin.core.selectors import WorkdayCalendar, region_get_for_user, region_scope_q
 
 SEVERITY_ORDER = Case(
@@ -238,7 +239,7 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
             enrollment__institution=institution, date__gte=since, date__lte=today, morning=True
         ).values_list("enrollment_id", "date")
     )
-    names = {e.pk: e.child.name for e in enrollments}
+    names = _display_names({e.pk: e.child for e in enrollments})
     unchecked = sorted(
         (names.get(eid, str(eid)), day) for eid, day in present - checked if eid in names
     )
@@ -246,7 +247,8 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
     samples = list(
         FoodSample.objects.filter(institution=institution, date__gte=since, date__lte=today)
     )
-    meal_days = {day for _eid, day in present} if institution.serves_meals else set()
+    # the day in progress is judged tomorrow: its samples and outdoor time are not done yet
+    meal_days = {day for _eid, day in present if day < today} if institution.serves_meals else set()
     sampled_days = {s.date for s in samples}
     # Tenths of an hour, rounded down: 47 h 59 min is 47.9 h, short of 48, never 48.0.
     sample_facts = [
@@ -265,7 +267,7 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
     class_days: dict[int, set[dt.date]] = {}
     enrollment_class = {e.pk: e.care_class_id for e in enrollments}
     for eid, day in present:
-        if eid in enrollment_class:
+        if eid in enrollment_class and day < today:
             class_days.setdefault(enrollment_class[eid], set()).add(day)
     class_names = {c.pk: c.name for c in classes}
     outdoor_minutes = sorted(
@@ -281,6 +283,7 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
         .annotate(last=Max("date"))
         .values_list("kind", "last")
     )
+    staff_names = _display_names({s.pk: s.person for s in staff})
     return rules.InstitutionFacts(
         today=today,
         capacity=institution.capacity,
@@ -292,7 +295,7 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
         ],
         children=[
             rules.ChildFacts(
-                e.child.name,
+                names[e.pk],
                 e.care_class.name,
                 rules.ClassKind(e.care_class.kind),
                 e.child.birth_date,
@@ -301,7 +304,7 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
         ],
         staff=[
             rules.StaffFacts(
-                s.person.name,
+                staff_names[s.pk],
                 s.role,
                 s.full_time,
                 s.health_cert_on,
@@ -323,6 +326,16 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
     )
 
 
+def _display_names(people: dict[int, Person]) -> dict[int, str]:
+    """Names as findings show them; two people of one name are told apart by the last four
+    characters of their resident ID, so each keeps a finding of its own."""
+    counts = Counter(p.name for p in people.values())
+    return {
+        key: p.name if counts[p.name] == 1 else f"{p.name}（…{p.resident_id[-4:]}）"
+        for key, p in people.items()
+    }
+
+
 def _returns(enrollments: list[Enrollment], *, today: dt.date) -> list[rules.ReturnFacts]:
     """Children back within the look-back window after a gap between two days present."""
     since = today - dt.timedelta(days=rules.DAILY_RULES_LOOKBACK_DAYS)
@@ -339,7 +352,7 @@ def _returns(enrollments: list[Enrollment], *, today: dt.date) -> list[rules.Ret
         "enrollment_id", "date"
     ):
         exams.setdefault(eid, []).append(day)
-    names = {e.pk: e.child.name for e in enrollments}
+    names = _display_names({e.pk: e.child for e in enrollments})
     out = []
     for eid, present_days in days.items():
         for before, after in zip(present_days, present_days[1:], strict=False):

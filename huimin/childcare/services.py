@@ -561,6 +561,11 @@ def staff_hire(
         person = person_ensure(
             actor=actor, resident_id=resident_id, name=name, region=institution.region
         )
+        if rules.age_in_months(person.birth_date, hired_on) < 12 * rules.STAFF_MIN_AGE_YEARS:
+            raise _invalid(
+                "resident_id",
+                f"按身份证号，该人员入职时未满{rules.STAFF_MIN_AGE_YEARS}周岁，不能登记为工作人员。",
+            )
         staff = save_audited(
             Staff(
                 institution=institution,
@@ -724,6 +729,13 @@ def enrollment_create(
         errors["vaccination_complete"] = "预防接种不完整的幼儿不能入托，请先补种。"
     if care_type not in rules.CARE_TYPE_LABELS:
         errors["care_type"] = "请选择托育类型。"
+    for field, label, day in (
+        ("enrolled_on", "入托日期", enrolled_on),
+        ("agreement_signed_on", "服务协议签订日期", agreement_signed_on),
+        ("admission_check_on", "入托体检日期", admission_check_on),
+    ):
+        if day is not None and day > today():
+            errors.setdefault(field, f"{label}{day}晚于今天，请在入托当天或之后登记。")
     if errors or agreement_signed_on is None or admission_check_on is None:
         raise InvalidInput("；".join(errors.values()), field_errors=errors)
     with transaction.atomic():
@@ -865,6 +877,8 @@ def attendance_record(
                 date=on,
                 defaults={"present": eid in present_ids, "absence_reason": absent.get(eid, "")},
             )
+        # an absent child has no morning check that day (a re-save may correct an earlier one)
+        HealthCheck.objects.filter(enrollment_id__in=set(absent), date=on).delete()
         for eid in checked_ids & present_ids:
             HealthCheck.objects.update_or_create(
                 enrollment_id=eid, date=on, defaults={"morning": True}

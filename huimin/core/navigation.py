@@ -17,6 +17,7 @@ class NavItem:
     perm: Perm | None = None
     roles: frozenset[Role] | None = None  # None: every role with the permission
     description: str | Promise = ""
+    staff_only: bool = False  # the Django admin, for data stewards
 
 
 NAV: list[NavItem] = [
@@ -77,6 +78,12 @@ NAV: list[NavItem] = [
         "subsidy_quote",
         None,
         description=_("按孩子的出生日期测算可领取的育儿补贴月数和金额，无需登录。"),
+    ),
+    NavItem(
+        _("数据管理"),
+        "admin:index",
+        staff_only=True,
+        description=_("节假日安排、用户与角色、普惠价格上限等基础数据的维护。"),
     ),
 ]
 
@@ -147,7 +154,9 @@ def nav_for(user) -> list[NavItem]:  # noqa: ANN001 - a User or AnonymousUser
     for item in NAV:
         if item.perm is not None and not user.can(item.perm):
             continue
-        if item.roles is not None and not user.is_superuser and user.role not in item.roles:
+        if item.roles is not None and user.role not in item.roles:
+            continue  # a superuser still has a role: the menu follows it
+        if item.staff_only and not user.is_staff:
             continue
         items.append(item)
     return items

@@ -102,6 +102,12 @@ def _address_code_known(code: str) -> bool:
     return "county" in info
 
 
+def name_mismatch_message(number: str, name: str) -> str:
+    """A known resident ID typed with another name. It never says the registered name: the
+    person typing may be outside that person's scope."""
+    return f"身份证号{mask_resident_id(number)}与姓名“{name}”不一致，请核对身份证号和姓名。"
+
+
 def resident_id_build(address_code: str, birth_date: dt.date, sequence: int) -> str:
     """Compose a valid resident ID (for demo and test data): address, birth date, 3-digit
     sequence (odd = male), check character."""

@@ -193,10 +193,7 @@ def person_ensure(*, actor: User, resident_id: str, name: str, region: Region) -
     existing = Person.objects.filter(resident_id=parsed.number).first()
     if existing is not None:
         if existing.name != name:
-            message = (
-                f"身份证号{rules.mask_resident_id(parsed.number)}已登记，姓名为"
-                f"“{existing.name}”，与填写的“{name}”不一致，请核对。"
-            )
+            message = rules.name_mismatch_message(parsed.number, name)
             raise InvalidInput(message, field_errors={"name": message})
         return existing
     person = Person(

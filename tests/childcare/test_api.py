@@ -239,7 +239,7 @@ def test_a_day_of_attendance_without_checks_samples_or_outdoor_time_opens_findin
         client,
         f"/institutions/{institution.pk}/attendance",
         {
-            "date": "2026-11-25",
+            "date": "2026-11-24",
             "present": [first.pk, second.pk],
             "absent": {str(third.pk): "发热"},
             "morning_checked": [first.pk],
@@ -247,12 +247,12 @@ def test_a_day_of_attendance_without_checks_samples_or_outdoor_time_opens_findin
     )
 
     assert response.status_code == 200
-    assert response.json() == {"date": "2026-11-25", "recorded": 3}
+    assert response.json() == {"date": "2026-11-24", "recorded": 3}
     findings = client.get(f"{API}/institutions/{institution.pk}/findings").json()
     assert [(f["rule"], f["message"]) for f in findings] == [
-        ("food_sample_missing", "2026-11-25提供餐食，但没有食品留样记录。"),
-        ("morning_check_missing", "李二于2026-11-25出勤，但没有晨检记录。"),
-        ("outdoor_time", "“小一班”2026-11-25户外活动0分钟，不足120分钟。"),
+        ("food_sample_missing", "2026-11-24提供餐食，但没有食品留样记录。"),
+        ("morning_check_missing", "李二于2026-11-24出勤，但没有晨检记录。"),
+        ("outdoor_time", "“小一班”2026-11-24户外活动0分钟，不足120分钟。"),
     ]
 
 
@@ -596,30 +596,30 @@ def test_a_light_food_sample_and_short_outdoor_time_are_findings(
     post(
         client,
         f"/institutions/{institution.pk}/attendance",
-        {"date": "2026-11-25", "present": [child.pk], "morning_checked": [child.pk]},
+        {"date": "2026-11-24", "present": [child.pk], "morning_checked": [child.pk]},
     )
 
     sample = post(
         client,
         f"/institutions/{institution.pk}/food-samples",
         {
-            "date": "2026-11-25",
+            "date": "2026-11-24",
             "dish": "番茄炒蛋",
             "grams": 100,
-            "sampled_at": "2026-11-25T11:30:00",
+            "sampled_at": "2026-11-24T11:30:00",
             "kept_until": "2026-11-27T11:30:00+08:00",
         },
     )
     outdoor = post(
-        client, f"/classes/{toddler_class.pk}/outdoor", {"date": "2026-11-25", "minutes": 90}
+        client, f"/classes/{toddler_class.pk}/outdoor", {"date": "2026-11-24", "minutes": 90}
     )
 
     assert (sample.status_code, outdoor.status_code) == (201, 200)
-    assert sample.json()["sampled_at"] == "2026-11-25T11:30:00+08:00"
+    assert sample.json()["sampled_at"] == "2026-11-24T11:30:00+08:00"
     findings = client.get(f"{API}/institutions/{institution.pk}/findings").json()
     assert [(f["rule"], f["message"]) for f in findings] == [
-        ("food_sample_weight", "2026-11-25“番茄炒蛋”留样100克，不足125克。"),
-        ("outdoor_time", "“小一班”2026-11-25户外活动90分钟，不足120分钟。"),
+        ("food_sample_weight", "2026-11-24“番茄炒蛋”留样100克，不足125克。"),
+        ("outdoor_time", "“小一班”2026-11-24户外活动90分钟，不足120分钟。"),
     ]
 
 

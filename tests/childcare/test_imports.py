@@ -265,9 +265,7 @@ def test_a_registered_resident_id_with_another_name_is_refused_on_the_name(
     errors = rejected(staff_import, actor=operator, institution_id=institution.pk, content=content)
     masked = core_rules.mask_resident_id(known.resident_id)
     assert errors == [
-        RowError(
-            2, "姓名", f"身份证号{masked}已登记，姓名为“段卫东”，与填写的“段伟东”不一致，请核对。"
-        )
+        RowError(2, "姓名", f"身份证号{masked}与姓名“段伟东”不一致，请核对身份证号和姓名。")
     ]
 
 

@@ -24,6 +24,8 @@ from huimin.core.errors import Duplicate, InvalidInput, InvalidTransition, NotFo
 from huimin.core.models import Event, Person, User
 from tests.childcare.conftest import TODAY, resident_id
 
+YESTERDAY = TODAY - dt.timedelta(days=1)
+
 D = dt.date
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHILD_BIRTH = D(2025, 5, 10)  # 18 months on 2026-11-25
@@ -263,10 +265,8 @@ def test_a_known_resident_id_under_another_name_is_refused(toddler_class, operat
             role="cook",
             hired_on=TODAY,
         )
-    message = (
-        f"身份证号{core_rules.mask_resident_id(MOTHER_ID)}已登记，姓名为“李娟”，"
-        "与填写的“李涓”不一致，请核对。"
-    )
+    masked = core_rules.mask_resident_id(MOTHER_ID)
+    message = f"身份证号{masked}与姓名“李涓”不一致，" + "请核对身份证号和姓名。"
     assert (info.value.message, info.value.field_errors) == (message, {"name": message})
     assert counts() == before
 
@@ -446,47 +446,47 @@ def test_a_day_present_opens_the_daily_findings_and_the_records_resolve_them(
     enrollment = enrol_child(operator, toddler_class)
     institution_id = toddler_class.institution_id
     services.attendance_record(
-        actor=operator, institution_id=institution_id, on=TODAY, present=[enrollment.pk]
+        actor=operator, institution_id=institution_id, on=YESTERDAY, present=[enrollment.pk]
     )
     assert open_findings() == [
-        ("food_sample_missing", "留样：2026-11-25", "2026-11-25提供餐食，但没有食品留样记录。"),
+        ("food_sample_missing", "留样：2026-11-24", "2026-11-24提供餐食，但没有食品留样记录。"),
         (
             "morning_check_missing",
-            "幼儿：王小宝（2026-11-25）",
-            "王小宝于2026-11-25出勤，但没有晨检记录。",
+            "幼儿：王小宝（2026-11-24）",
+            "王小宝于2026-11-24出勤，但没有晨检记录。",
         ),
         (
             "outdoor_time",
-            "班级：小一班（2026-11-25）",
-            "“小一班”2026-11-25户外活动0分钟，不足120分钟。",
+            "班级：小一班（2026-11-24）",
+            "“小一班”2026-11-24户外活动0分钟，不足120分钟。",
         ),
     ]
 
     services.health_check_record(
-        actor=operator, enrollment_id=enrollment.pk, on=TODAY, morning=True, noon=True
+        actor=operator, enrollment_id=enrollment.pk, on=YESTERDAY, morning=True, noon=True
     )
     assert [f[0] for f in open_findings()] == ["food_sample_missing", "outdoor_time"]
 
     services.food_sample_record(
         actor=operator,
         institution_id=institution_id,
-        on=TODAY,
+        on=YESTERDAY,
         dish="番茄炒蛋",
         grams=125,
-        sampled_at=dt.datetime(2026, 11, 25, 11, 30, tzinfo=SHANGHAI),
-        kept_until=dt.datetime(2026, 11, 27, 11, 30, tzinfo=SHANGHAI),  # 48 hours
+        sampled_at=dt.datetime(2026, 11, 24, 11, 30, tzinfo=SHANGHAI),
+        kept_until=dt.datetime(2026, 11, 26, 11, 30, tzinfo=SHANGHAI),  # 48 hours
     )
     assert [f[0] for f in open_findings()] == ["outdoor_time"]
 
-    services.outdoor_record(actor=operator, class_id=toddler_class.pk, on=TODAY, minutes=119)
+    services.outdoor_record(actor=operator, class_id=toddler_class.pk, on=YESTERDAY, minutes=119)
     assert open_findings() == [
         (
             "outdoor_time",
-            "班级：小一班（2026-11-25）",
-            "“小一班”2026-11-25户外活动119分钟，不足120分钟。",
+            "班级：小一班（2026-11-24）",
+            "“小一班”2026-11-24户外活动119分钟，不足120分钟。",
         )
     ]
-    services.outdoor_record(actor=operator, class_id=toddler_class.pk, on=TODAY, minutes=120)
+    services.outdoor_record(actor=operator, class_id=toddler_class.pk, on=YESTERDAY, minutes=120)
     assert open_findings() == []
     # the outdoor finding was updated from 0 to 119 minutes, not resolved and reopened
     assert Finding.objects.filter(status="resolved").count() == 3
@@ -781,7 +781,7 @@ def test_no_food_sample_is_needed_where_no_meals_are_served(toddler_class, opera
     services.attendance_record(
         actor=operator,
         institution_id=toddler_class.institution_id,
-        on=TODAY,
+        on=YESTERDAY,
         present=[enrollment.pk],
         morning_checked=[enrollment.pk],
     )
@@ -802,3 +802,67 @@ def test_withdrawing_twice_is_refused_and_changes_nothing(toddler_class, operato
     assert counts() == before
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.withdrawn_on) == ("withdrawn", TODAY)
+
+
+# --------------------------------------------------------------------------- acceptance fixes
+
+
+def test_an_enrolment_dated_in_the_future_is_refused(toddler_class, operator):
+    before = counts()
+    tomorrow = TODAY + dt.timedelta(days=1)
+    with pytest.raises(InvalidInput) as info:
+        enrol_child(
+            operator,
+            toddler_class,
+            enrolled_on=tomorrow,
+            agreement_signed_on=tomorrow,
+            admission_check_on=tomorrow,
+        )
+    assert (
+        info.value.field_errors["enrolled_on"]
+        == "入托日期2026-11-26晚于今天，请在入托当天或之后登记。"
+    )
+    assert counts() == before
+
+
+def test_a_minor_cannot_be_hired(institution, operator):
+    with pytest.raises(InvalidInput) as info:
+        services.staff_hire(
+            actor=operator,
+            institution_id=institution.pk,
+            resident_id=resident_id(D(2010, 1, 1), male=False),
+            name="小工",
+            role="caregiver",
+            hired_on=TODAY,
+        )
+    assert info.value.message == "按身份证号，该人员入职时未满18周岁，不能登记为工作人员。"
+    assert not Staff.objects.filter(person__name="小工").exists()
+
+
+def test_marking_a_child_absent_removes_that_days_morning_check(toddler_class, operator):
+    enrollment = enrol_child(operator, toddler_class)
+    for present, absent in (([enrollment.pk], {}), ([], {enrollment.pk: "发热"})):
+        services.attendance_record(
+            actor=operator,
+            institution_id=toddler_class.institution_id,
+            on=TODAY,
+            present=present,
+            absent=absent,
+            morning_checked=present,
+        )
+    assert not HealthCheck.objects.filter(enrollment=enrollment).exists()
+
+
+def test_two_children_of_one_name_each_keep_their_own_finding(toddler_class, operator):
+    old = resident_id(TODAY - dt.timedelta(days=31 * 30))  # about 30 months: too old
+    young = resident_id(TODAY - dt.timedelta(days=31 * 6))  # about 6 months: too young
+    for number, guardian in ((old, MOTHER_ID), (young, resident_id(D(1990, 1, 1), male=False))):
+        enrol_child(
+            operator,
+            toddler_class,
+            child_resident_id=number,
+            child_name="王小宝",
+            guardian_resident_id=guardian,
+        )
+    subjects = [s for _r, s, _m in open_findings("child_age_out_of_range")]
+    assert subjects == sorted([f"幼儿：王小宝（…{old[-4:]}）", f"幼儿：王小宝（…{young[-4:]}）"])

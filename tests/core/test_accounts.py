@@ -106,3 +106,18 @@ def test_a_crash_shows_a_friendly_chinese_500_page_and_saves_nothing_half(
     response = client.get("/people/")
     assert response.status_code == 500
     assert "您刚才的操作没有完成" in response.content.decode()
+
+
+def test_chinese_is_the_default_whatever_the_browser_asks(client, make_user):
+    client.force_login(make_user("official", User.Role.COUNTY_OFFICIAL, ("140822",)))
+    content = client.get("/home/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in content
+    assert '<option value="en">English</option>' in content
+
+
+def test_the_menu_follows_the_role_for_a_superuser_too_and_offers_the_admin(client, make_user):
+    admin = make_user("root", User.Role.CITY_ADMIN, ("140800",), is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    content = client.get("/home/").content.decode()
+    assert 'href="/admin/"' in content
+    assert 'href="/childcare/mine/"' not in content
