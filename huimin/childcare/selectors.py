@@ -778,7 +778,7 @@ def class_attendance_rows(care_class: CareClass, *, day: dt.date) -> list[Attend
     """The children of a class with what is recorded for them on a day (attendance form)."""
     enrollments = list(
         enrollment_list(care_class.institution)
-        .filter(care_class=care_class)
+        .filter(care_class=care_class, enrolled_on__lte=day)
         .order_by("child__name", "id")
     )
     ids = [e.pk for e in enrollments]
@@ -798,7 +798,8 @@ def class_attendance_rows(care_class: CareClass, *, day: dt.date) -> list[Attend
                 enrollment=e,
                 recorded=a is not None,
                 present=a.present if a is not None else True,
-                morning_checked=e.pk in checked if a is not None else True,
+                # nothing pre-ticked: a morning check is recorded only when it was done
+                morning_checked=e.pk in checked,
                 absence_reason=a.absence_reason if a is not None else "",
             )
         )

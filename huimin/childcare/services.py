@@ -867,10 +867,22 @@ def attendance_record(
         raise _invalid("absent", "同一名幼儿不能既登记出勤又登记缺勤，请核对。")
     with transaction.atomic():
         institution = _managed(actor, institution_id)
-        ids = set(institution.enrollments.filter(status=E.ACTIVE).values_list("pk", flat=True))
+        ids = set(
+            institution.enrollments.filter(status=E.ACTIVE, enrolled_on__lte=on).values_list(
+                "pk", flat=True
+            )
+        )
         unknown = (present_ids | set(absent) | checked_ids) - ids
         if unknown:
-            raise _invalid("enrollment", "所选幼儿不在本机构在托名单中。")
+            raise _invalid("enrollment", f"所选幼儿{on}不在本机构在托名单中（未入托或已退托）。")
+        unexplained = [eid for eid, reason in absent.items() if not (reason or "").strip()]
+        if unexplained:
+            names = "、".join(
+                Enrollment.objects.filter(pk__in=unexplained)
+                .order_by("child__name")
+                .values_list("child__name", flat=True)
+            )
+            raise _invalid("absent", f"请填写缺勤原因，以便缺勤追踪：{names}。")
         for eid in present_ids | set(absent):
             Attendance.objects.update_or_create(
                 enrollment_id=eid,

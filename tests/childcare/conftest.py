@@ -15,6 +15,7 @@ from huimin.core import rules as core_rules
 from huimin.core.models import User
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
+ENROLLED_ON = dt.date(2026, 11, 16)  # the children of the fixtures came the week before
 
 
 @pytest.fixture
@@ -127,9 +128,9 @@ def enrol(operator, today) -> Callable[..., Enrollment]:
             guardian_resident_id=resident_id(dt.date(1992, 3, 3), male=False),
             guardian_name="李娟",
             guardian_relation="母亲",
-            enrolled_on=TODAY,
-            agreement_signed_on=TODAY,
-            admission_check_on=TODAY,
+            enrolled_on=ENROLLED_ON,
+            agreement_signed_on=ENROLLED_ON,
+            admission_check_on=ENROLLED_ON,
             vaccination_complete=True,
         )
 

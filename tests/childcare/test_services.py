@@ -61,9 +61,9 @@ def enrol_child(actor: User, care_class: CareClass, **kw) -> Enrollment:
         "guardian_resident_id": MOTHER_ID,
         "guardian_name": "李娟",
         "guardian_relation": "母亲",
-        "enrolled_on": TODAY,
-        "agreement_signed_on": TODAY,
-        "admission_check_on": TODAY,
+        "enrolled_on": YESTERDAY,
+        "agreement_signed_on": YESTERDAY,
+        "admission_check_on": YESTERDAY,
         "vaccination_complete": True,
     }
     values.update(kw)
@@ -128,7 +128,7 @@ def test_a_child_is_enrolled_with_an_admission_exam(toddler_class, operator):
         enrollment.institution_id,
     ) == ("王小宝", CHILD_BIRTH, "李娟", "active", toddler_class.institution_id)
     assert list(enrollment.exams.values_list("kind", "date", "passed")) == [
-        ("admission", TODAY, True)
+        ("admission", YESTERDAY, True)
     ]
     assert open_findings() == []
 
@@ -227,12 +227,13 @@ def test_enrolling_the_same_child_twice_in_one_institution_is_a_duplicate(toddle
 def test_three_year_olds_are_refused(older_class, operator, birth, refused):
     child_id = core_rules.resident_id_build("140802", birth, 31)
     before = counts()
+    on_today = {"enrolled_on": TODAY, "agreement_signed_on": TODAY, "admission_check_on": TODAY}
     if not refused:
-        enrollment = enrol_child(operator, older_class, child_resident_id=child_id)
+        enrollment = enrol_child(operator, older_class, child_resident_id=child_id, **on_today)
         assert enrollment.status == "active"
         return
     with pytest.raises(InvalidInput) as info:
-        enrol_child(operator, older_class, child_resident_id=child_id)
+        enrol_child(operator, older_class, child_resident_id=child_id, **on_today)
     message = "王小宝入托时已满3周岁，托育机构只招收3岁以下婴幼儿。"
     assert (info.value.message, info.value.field_errors) == (
         message,
@@ -355,7 +356,7 @@ def test_attendance_for_a_child_not_enrolled_here_is_refused(
     services.enrollment_withdraw(
         actor=operator, enrollment_id=withdrawn.pk, on=TODAY, reason="搬家"
     )
-    message = "所选幼儿不在本机构在托名单中。"
+    message = "所选幼儿2026-11-25不在本机构在托名单中（未入托或已退托）。"
     for present in ([elsewhere.pk], [withdrawn.pk], [999_999]):
         before = counts()
         with pytest.raises(InvalidInput) as info:
@@ -866,3 +867,18 @@ def test_two_children_of_one_name_each_keep_their_own_finding(toddler_class, ope
         )
     subjects = [s for _r, s, _m in open_findings("child_age_out_of_range")]
     assert subjects == sorted([f"幼儿：王小宝（…{old[-4:]}）", f"幼儿：王小宝（…{young[-4:]}）"])
+
+
+def test_an_absence_needs_a_reason_for_the_follow_up(toddler_class, operator):
+    enrollment = enrol_child(operator, toddler_class)
+    before = counts()
+    with pytest.raises(InvalidInput) as info:
+        services.attendance_record(
+            actor=operator,
+            institution_id=toddler_class.institution_id,
+            on=TODAY,
+            present=[],
+            absent={enrollment.pk: " "},
+        )
+    assert info.value.message == "请填写缺勤原因，以便缺勤追踪：王小宝。"
+    assert counts() == before
