@@ -5,3 +5,10 @@ class ChildcareConfig(AppConfig):
     name = "huimin.childcare"
     label = "childcare"
     verbose_name = "托育服务"
+
+    def ready(self) -> None:
+        from huimin.childcare.selectors import home_stats
+        from huimin.core.navigation import HOME_STATS
+
+        if home_stats not in HOME_STATS:
+            HOME_STATS.append(home_stats)

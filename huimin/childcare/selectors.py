@@ -21,6 +21,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
 
 from huimin.childcare import rules
 from huimin.childcare.models import (
@@ -45,6 +46,7 @@ from huimin.childcare.models import (
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Person, User
+from huimin.core.navigation import HomeStat
 from huimin.core.selectors import WorkdayCalendar, region_get_for_user, region_scope_q
 
 SEVERITY_ORDER = Case(
@@ -834,3 +836,32 @@ def staff_page_list(institution: Institution, *, include_left: bool = False) -> 
 
 def training_list(staff: Staff) -> QuerySet[TrainingRecord]:
     return staff.trainings.order_by("-date", "-id")
+
+
+def home_stats(user: User) -> list[HomeStat]:
+    """Childcare figures on a home page: officials see their regions' institutions, filings
+    waiting and open serious findings; an operator their own open findings."""
+    if not user.can(core_rules.Perm.INSTITUTION_VIEW):
+        return []
+    scope = institution_scope(user)
+    open_serious = Finding.objects.filter(
+        institution__in=scope, status=Finding.Status.OPEN, severity=rules.Severity.SERIOUS
+    ).count()
+    if user.role == core_rules.Role.OPERATOR and not user.is_superuser:
+        open_all = Finding.objects.filter(institution__in=scope, status=Finding.Status.OPEN)
+        return [
+            (
+                _("本机构未整改问题"),
+                open_all.count(),
+                _("项（其中严重%(n)s项）") % {"n": open_serious},
+            )
+        ]
+    return [
+        (_("托育机构"), scope.count(), _("家")),
+        (
+            _("待办理备案"),
+            Filing.objects.filter(institution__in=scope, status="submitted").count(),
+            _("件"),
+        ),
+        (_("严重合规问题"), open_serious, _("项未整改")),
+    ]

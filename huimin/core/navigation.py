@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -145,6 +147,12 @@ ROLE_HOME: dict[Role, RoleHome] = {
         _("查看本人信息，申请育儿补贴、报告野生动物致害损失，查询办理进度。"),
     ),
 }
+
+
+#: Figures on a home page: (label, value, unit) for a user. Apps register a provider each in
+#: their AppConfig.ready(), so core never imports them.
+HomeStat = tuple[str | Promise, int, str | Promise]
+HOME_STATS: list[Callable[[Any], list[HomeStat]]] = []
 
 
 def nav_for(user) -> list[NavItem]:  # noqa: ANN001 - a User or AnonymousUser

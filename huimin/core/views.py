@@ -17,7 +17,7 @@ from huimin.core.errors import DomainError, Forbidden
 from huimin.core.forms import DeadlineForm, PersonFilterForm, PersonForm, PersonStatusForm
 from huimin.core.http import AuthedRequest, HtmxRequest
 from huimin.core.models import Region
-from huimin.core.navigation import ROLE_HOME, nav_for
+from huimin.core.navigation import HOME_STATS, ROLE_HOME, HomeStat, nav_for
 from huimin.core.spreadsheets import xlsx_response
 
 PAGE_SIZE = 50
@@ -35,9 +35,11 @@ def index(request: HtmxRequest) -> HttpResponse:
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     role = rules.Role(user.role)
-    stats = []
+    stats: list[HomeStat] = []
     if user.can(rules.Perm.PERSON_VIEW) and role != rules.Role.CITIZEN:
         stats.append((_("在册人员"), selectors.person_list_for_user(user=user).count(), _("人")))
+    for provider in HOME_STATS:
+        stats.extend(provider(user))
     regions = list(user.regions.all())
     cards = [item for item in nav_for(user) if item.url_name != "home"]
     return render(

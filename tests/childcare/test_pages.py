@@ -713,3 +713,14 @@ def test_the_institution_page_runs_the_same_queries_for_2_and_8_children(
         client.get(url)
         counts.append(_queries(client, url)[0])
     assert counts[0] == counts[1]
+
+
+def test_home_pages_show_the_childcare_figures(client, institution, operator, yanhu_official):
+    client.force_login(yanhu_official)
+    home = client.get("/home/").content.decode()
+    card = '<div class="muted small">{}</div><div class="stat">{}</div>'
+    assert card.format("托育机构", 1) in home
+    assert card.format("待办理备案", 0) in home
+    assert card.format("严重合规问题", 0) in home
+    client.force_login(operator)
+    assert card.format("本机构未整改问题", 0) in client.get("/home/").content.decode()
