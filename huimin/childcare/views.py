@@ -711,7 +711,12 @@ def filing_detail(request: AuthedRequest, filing_id: int) -> HttpResponse:
             "institution": institution,
             "documents": documents,
             "materials": [
-                (label, code in required, code in have)
+                (
+                    label,
+                    code in required,
+                    code in have and code not in filing.missing,
+                    code in filing.missing,
+                )
                 for code, label in rules.FILING_MATERIALS.items()
             ],
             "missing_labels": [rules.FILING_MATERIALS.get(m, m) for m in filing.missing],

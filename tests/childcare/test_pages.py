@@ -442,6 +442,11 @@ def test_filing_is_submitted_counted_down_and_returned_with_what_is_missing(
         ["fire_safety"],
         Institution.Status.REGISTERED,
     )
+    detail = client.get(f"/childcare/filings/{filing.pk}/").content.decode()
+    assert (
+        '<li class="missing">✗ 消防安全检查合格证明 <span class="small">（退回补正）</span></li>'
+        in detail
+    )
     client.force_login(operator)
     page = client.get(f"/childcare/institutions/{institution.pk}/filing/").content.decode()
     assert "消防安全检查合格证明" in page
