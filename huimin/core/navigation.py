@@ -67,6 +67,32 @@ NAV: list[NavItem] = [
         description=_("普惠托育机构认定申请：核对收费与价格上限、严重合规问题后认定。"),
     ),
     NavItem(
+        _("申请育儿补贴"),
+        "subsidy_apply",
+        Perm.SUBSIDY_APPLY,
+        description=_("为3周岁以下的孩子申请育儿补贴，查看审核进度和发放记录。"),
+    ),
+    NavItem(
+        _("育儿补贴申请"),
+        "subsidy_application_list",
+        Perm.SUBSIDY_VIEW,
+        description=_("辖区育儿补贴申请：乡镇审核、县级确认，30个工作日内办结，逾期标红。"),
+    ),
+    NavItem(
+        _("补贴发放批次"),
+        "subsidy_batch_list",
+        Perm.SUBSIDY_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.FINANCE}),
+        description=_("按年度和区域生成发放批次，复核后导出银行代发文件，导入银行回盘。"),
+    ),
+    NavItem(
+        _("育儿补贴统计"),
+        "subsidy_dashboard",
+        Perm.SUBSIDY_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.FINANCE}),
+        description=_("按县（市、区）和月份统计申请、确认和发放金额。"),
+    ),
+    NavItem(
         _("行政区划"),
         "region_list",
         Perm.REGION_VIEW,

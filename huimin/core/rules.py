@@ -245,6 +245,15 @@ class Perm(StrEnum):
     FILING_DECIDE = "filing.decide"
     RECOGNITION_DECIDE = "recognition.decide"
     PRICE_CAP_MANAGE = "price_cap.manage"
+    # subsidy
+    SUBSIDY_APPLY = "subsidy.apply"  # a guardian applies for their own child
+    SUBSIDY_VIEW = "subsidy.view"
+    SUBSIDY_ENTER = "subsidy.enter"  # enter applications on a guardian's behalf, import rosters
+    SUBSIDY_REVIEW = "subsidy.review"  # township review (审核)
+    SUBSIDY_CONFIRM = "subsidy.confirm"  # county confirmation (确认)
+    SUBSIDY_CHANGE = "subsidy.change"  # hukou moves and deaths
+    BATCH_MAKE = "batch.make"  # create and run payment batches, export, import bank results
+    BATCH_CHECK = "batch.check"  # approve a batch someone else made
 
 
 _OFFICIAL = {
@@ -260,17 +269,44 @@ _OFFICIAL = {
 #: citizens, what they own). Later modules add their permissions here.
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CITY_ADMIN: frozenset(
-        _OFFICIAL | {Perm.CALENDAR_MANAGE, Perm.INSTITUTION_VIEW, Perm.PRICE_CAP_MANAGE}
+        _OFFICIAL
+        | {Perm.CALENDAR_MANAGE, Perm.INSTITUTION_VIEW, Perm.PRICE_CAP_MANAGE, Perm.SUBSIDY_VIEW}
     ),
     Role.COUNTY_OFFICIAL: frozenset(
-        _OFFICIAL | {Perm.INSTITUTION_VIEW, Perm.FILING_DECIDE, Perm.RECOGNITION_DECIDE}
+        _OFFICIAL
+        | {
+            Perm.INSTITUTION_VIEW,
+            Perm.FILING_DECIDE,
+            Perm.RECOGNITION_DECIDE,
+            Perm.SUBSIDY_VIEW,
+            Perm.SUBSIDY_ENTER,
+            Perm.SUBSIDY_CONFIRM,
+            Perm.SUBSIDY_CHANGE,
+        }
     ),
-    Role.TOWNSHIP_OFFICIAL: frozenset(_OFFICIAL | {Perm.INSTITUTION_VIEW}),
+    Role.TOWNSHIP_OFFICIAL: frozenset(
+        _OFFICIAL
+        | {
+            Perm.INSTITUTION_VIEW,
+            Perm.SUBSIDY_VIEW,
+            Perm.SUBSIDY_ENTER,
+            Perm.SUBSIDY_REVIEW,
+            Perm.SUBSIDY_CHANGE,
+        }
+    ),
     Role.OPERATOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW, Perm.INSTITUTION_MANAGE}),
     Role.INSPECTOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
     Role.EVALUATOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
     Role.FINANCE: frozenset(
-        {Perm.PERSON_VIEW, Perm.PERSON_UNMASK, Perm.PERSON_EXPORT, Perm.REGION_VIEW}
+        {
+            Perm.PERSON_VIEW,
+            Perm.PERSON_UNMASK,
+            Perm.PERSON_EXPORT,
+            Perm.REGION_VIEW,
+            Perm.SUBSIDY_VIEW,
+            Perm.BATCH_MAKE,
+            Perm.BATCH_CHECK,
+        }
     ),
     Role.ADJUSTER: frozenset({Perm.REGION_VIEW}),
     Role.FEDERATION: frozenset(
@@ -278,7 +314,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     ),
     Role.DOCTOR: frozenset({Perm.REGION_VIEW}),
     # A citizen sees their own record (ownership), unmasked, without an export.
-    Role.CITIZEN: frozenset({Perm.PERSON_VIEW}),
+    Role.CITIZEN: frozenset({Perm.PERSON_VIEW, Perm.SUBSIDY_APPLY}),
 }
 
 #: Roles whose scope is what they own rather than a region.

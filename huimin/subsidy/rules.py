@@ -210,3 +210,135 @@ def quote_json(entitlement: Entitlement) -> dict[str, Any]:
             {"year": y.year, "months": y.months, "amount": str(y.amount)} for y in entitlement.years
         ],
     }
+
+
+# --------------------------------------------------------------------------- applications
+
+#: Review and confirmation by the township and the county: normally within 30 working days of
+#: the application (《育儿补贴制度管理规范（试行）》, RULES.md §4).
+REVIEW_WORKING_DAYS = 30
+#: An applicant is an adult parent or guardian (《民法典》第十七条、第二十七条).
+APPLICANT_MIN_AGE_YEARS = 18
+#: 出生医学证明编号: one capital letter and nine digits (e.g. Q140123456), as printed on the
+#: certificate since 2014. Configurable default: no national text on the format was found.
+BIRTH_CERTIFICATE_PATTERN = re.compile(r"[A-Z]\d{9}")
+
+
+class Relation:
+    """The applicant's relation to the child: one parent or guardian applies (RULES.md §4)."""
+
+    FATHER = "father"
+    MOTHER = "mother"
+    GUARDIAN = "guardian"
+    LABELS = {FATHER: "父亲", MOTHER: "母亲", GUARDIAN: "其他监护人"}
+    #: The sex a parent's resident ID must show ("M"/"F"); a guardian may be either.
+    SEX = {FATHER: "M", MOTHER: "F"}
+
+
+class ApplicationError(ValueError):
+    """An application the rules refuse; ``field`` names the form field to fix."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def age_years(birth_date: dt.date, on: dt.date) -> int:
+    """Whole years of age on a day (a 29 February birthday counts on 28 February)."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def birth_certificate_normalize(raw: str) -> str:
+    """A 出生医学证明编号, upper-cased and without spaces. Raises ApplicationError."""
+    number = (raw or "").strip().replace(" ", "").upper()
+    if not number:
+        raise ApplicationError("birth_certificate", "请填写出生医学证明编号。")
+    if not BIRTH_CERTIFICATE_PATTERN.fullmatch(number):
+        raise ApplicationError(
+            "birth_certificate",
+            f"出生医学证明编号应为1个大写字母加9位数字（例如Q140123456），您填写的是“{number}”。",
+        )
+    return number
+
+
+def application_check(
+    *,
+    child_birth_date: dt.date,
+    applicant_birth_date: dt.date,
+    applicant_sex: str,
+    relation: str,
+    same_person: bool,
+    today: dt.date,
+) -> list[ApplicationError]:
+    """What the rules refuse in an application, every problem at once (RULES.md §4): the child
+    is under 3 on the day of application and owed something from 2025 on; the applicant is an
+    adult other than the child; a father's ID shows a man and a mother's a woman."""
+    problems: list[ApplicationError] = []
+    if child_birth_date > today:
+        problems.append(ApplicationError("child_resident_id", "孩子的出生日期晚于今天，请核对。"))
+    elif third_birthday(child_birth_date) <= today:
+        problems.append(
+            ApplicationError(
+                "child_resident_id",
+                f"孩子出生于{child_birth_date.isoformat()}，已于"
+                f"{third_birthday(child_birth_date).isoformat()}年满3周岁，不能再申请育儿补贴。",
+            )
+        )
+    if relation not in Relation.LABELS:
+        problems.append(
+            ApplicationError("relation", "请选择申请人与孩子的关系：父亲、母亲或其他监护人。")
+        )
+    elif relation in Relation.SEX and applicant_sex != Relation.SEX[relation]:
+        sex = "男性" if applicant_sex == "M" else "女性"
+        problems.append(
+            ApplicationError(
+                "relation",
+                f"申请人的身份证号码显示为{sex}，与“{Relation.LABELS[relation]}”不符，"
+                "请核对关系或申请人身份证号码。",
+            )
+        )
+    if same_person:
+        problems.append(
+            ApplicationError("applicant_resident_id", "申请人不能是孩子本人，请填写父母或监护人。")
+        )
+    elif age_years(applicant_birth_date, today) < APPLICANT_MIN_AGE_YEARS:
+        problems.append(
+            ApplicationError(
+                "applicant_resident_id",
+                f"申请人未满{APPLICANT_MIN_AGE_YEARS}周岁，应由成年的父母或监护人申请。",
+            )
+        )
+    return problems
+
+
+# --------------------------------------------------------------------------- payments
+
+
+def last_payable_year_after_death(death_date: dt.date) -> int:
+    """The last payment year of a child who died: the year of death, paid in full if not paid
+    yet; nothing from the next year. Configurable default (RULES.md §4 is silent; ADR 0008)."""
+    return death_date.year
+
+
+def first_year_paid_by_new_place(moved_on: dt.date) -> int:
+    """A child whose hukou moves is paid by the new place from the next payment year
+    (RULES.md §4); the year of the move stays with the old place."""
+    return moved_on.year + 1
+
+
+def months_in_year(birth_date: dt.date, year: int) -> int:
+    """The months owed for one calendar year (0 when none); see ``months_by_year``."""
+    for owed_year, months in months_by_year(birth_date):
+        if owed_year == year:
+            return months
+    return 0
+
+
+def birth_date_window(year: int) -> tuple[dt.date, dt.date]:
+    """Every birth date that may be owed something in ``year`` lies in this window (used to
+    narrow a batch's selection in SQL; ``months_in_year`` decides exactly)."""
+    return dt.date(year - AGE_LIMIT_YEARS, 1, 1), dt.date(year, 12, 31)

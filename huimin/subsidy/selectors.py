@@ -1,15 +1,23 @@
-"""Reads of the subsidy module. A quote reads no records: only the configured rates."""
+"""Reads of the subsidy module, always scoped to the acting user. A quote reads no records:
+only the configured rates."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from huimin.core.errors import InvalidInput
+from huimin.core import rules as core_rules
+from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
+from huimin.core.models import Region, User
+from huimin.core.selectors import WorkdayCalendar, region_get_for_user, region_scope_q
 from huimin.subsidy import rules
+from huimin.subsidy.models import Application, ApplicationDecision, PaymentBatch, PaymentLine
 
 
 def rates() -> rules.Rates:
@@ -37,3 +45,268 @@ def entitlement_quote(*, birth_date: dt.date, today: dt.date | None = None) -> r
         return rules.entitlement(birth_date, today=today or timezone.localdate(), rates=rates())
     except rules.BirthDateError as exc:
         raise InvalidInput(str(exc), field_errors={"birth_date": str(exc)}) from None
+
+
+# --------------------------------------------------------------------------- applications
+
+
+def _require(user: User, perm: core_rules.Perm) -> None:
+    if not user.can(perm):
+        raise Forbidden()
+
+
+def application_scope(user: User) -> QuerySet[Application]:
+    """The applications a user reaches: a guardian those they made or are the applicant of,
+    officials those whose child's hukou (now, or before a move this year) lies in their
+    regions."""
+    if user.role == core_rules.Role.CITIZEN and not user.is_superuser:
+        own = Q(filed_by=user)
+        if user.person_id:
+            own |= Q(applicant_id=user.person_id)
+        return Application.objects.filter(own)
+    return Application.objects.filter(
+        region_scope_q(user) | region_scope_q(user, "previous_region")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    q: str = ""  # the child's or applicant's name, or a full resident ID
+    region: str = ""  # a region code: that region and below
+    status: str = ""
+    channel: str = ""
+    overdue: bool = False
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+
+
+def application_list_for_user(
+    *, user: User, filters: ApplicationFilters | None = None, today: dt.date | None = None
+) -> QuerySet[Application]:
+    """Applications in scope, newest first, with child, applicant and region in the same
+    query. A region filter outside the user's scope is NotFound."""
+    _require(user, core_rules.Perm.SUBSIDY_VIEW)
+    filters = filters or ApplicationFilters()
+    qs = application_scope(user)
+    if filters.region:
+        region = region_get_for_user(user=user, code=filters.region)
+        qs = qs.filter(region__path__startswith=region.path)
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(
+            Q(child__name__contains=term)
+            | Q(applicant__name__contains=term)
+            | Q(child__resident_id=term.upper())
+            | Q(applicant__resident_id=term.upper())
+        )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.overdue:
+        qs = qs.filter(OPEN_Q, deadline__lt=today or timezone.localdate())
+    if filters.submitted_from:
+        qs = qs.filter(submitted_on__gte=filters.submitted_from)
+    if filters.submitted_to:
+        qs = qs.filter(submitted_on__lte=filters.submitted_to)
+    return qs.select_related(
+        "child", "applicant", "region", "region__parent", "previous_region"
+    ).order_by("-id")
+
+
+#: Applications still waiting for a decision.
+OPEN_Q = Q(status__in=[Application.Status.SUBMITTED, Application.Status.TOWNSHIP_APPROVED])
+
+
+def application_get_for_user(*, user: User, application_id: int) -> Application:
+    """One application in the user's scope, else NotFound."""
+    try:
+        return application_list_for_user(user=user).get(pk=application_id)
+    except Application.DoesNotExist:
+        raise NotFound() from None
+
+
+def application_decisions(application: Application) -> QuerySet[ApplicationDecision]:
+    return application.decisions.select_related("actor")
+
+
+@dataclass(frozen=True)
+class ReviewClock:
+    """Where an application stands against its 30-working-day deadline."""
+
+    deadline: dt.date | None
+    working_days_left: int | None
+    pending_year: int | None = None  # the year whose holiday calendar is missing
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_left is not None and self.working_days_left < 0
+
+
+def application_clock(
+    application: Application, *, today: dt.date, calendar: WorkdayCalendar | None = None
+) -> ReviewClock | None:
+    """The review deadline of an open application and the working days left (negative:
+    overdue); None once decided. A deadline in a year without a holiday calendar is pending."""
+    if application.status not in (
+        Application.Status.SUBMITTED,
+        Application.Status.TOWNSHIP_APPROVED,
+    ):
+        return None
+    calendar = calendar or WorkdayCalendar()
+    deadline = application.deadline
+    try:
+        if deadline is None:
+            deadline = calendar.deadline(application.submitted_on, rules.REVIEW_WORKING_DAYS)
+        return ReviewClock(deadline, calendar.working_days_left(today, deadline))
+    except CalendarUnknownYear:
+        year = (deadline or application.submitted_on).year + (0 if deadline else 1)
+        return ReviewClock(deadline, None, pending_year=year)
+
+
+def application_entitlement(application: Application) -> rules.Entitlement:
+    """What the child is owed per year at today's rates (for display)."""
+    return rules.entitlement(
+        application.child_birth_date, today=timezone.localdate(), rates=rates()
+    )
+
+
+def application_lines(application: Application) -> QuerySet[PaymentLine]:
+    """The child's payment lines, newest first, with their batch."""
+    return (
+        PaymentLine.objects.filter(application=application)
+        .select_related("batch")
+        .order_by("-year", "-id")
+    )
+
+
+def applications_of_citizen(user: User) -> QuerySet[Application]:
+    """A guardian's own applications (their home page)."""
+    _require(user, core_rules.Perm.SUBSIDY_APPLY)
+    return application_scope(user).select_related("child", "region").order_by("-id")
+
+
+# --------------------------------------------------------------------------- payment batches
+
+
+def batch_scope(user: User) -> QuerySet[PaymentBatch]:
+    """Batches whose region lies in the user's regions."""
+    return PaymentBatch.objects.filter(region_scope_q(user))
+
+
+def batch_list_for_user(
+    *, user: User, year: int | None = None, status: str = ""
+) -> QuerySet[PaymentBatch]:
+    _require(user, core_rules.Perm.SUBSIDY_VIEW)
+    qs = batch_scope(user)
+    if year:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("region", "created_by").order_by("-id")
+
+
+def batch_get_for_user(*, user: User, batch_id: int) -> PaymentBatch:
+    try:
+        return batch_list_for_user(user=user).get(pk=batch_id)
+    except PaymentBatch.DoesNotExist:
+        raise NotFound() from None
+
+
+@dataclass(frozen=True)
+class LineFilters:
+    status: str = ""
+    region: str = ""
+    q: str = ""  # the payee's name or a full child resident ID
+
+
+def batch_lines(batch: PaymentBatch, filters: LineFilters | None = None) -> QuerySet[PaymentLine]:
+    """A batch's lines in order, with child and region (the batch was resolved in scope)."""
+    filters = filters or LineFilters()
+    qs = batch.lines.all()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.region:
+        qs = qs.filter(region__path__startswith=_path_of(filters.region))
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(Q(account_name__contains=term) | Q(child__resident_id=term.upper()))
+    return qs.select_related("child", "region", "region__parent").order_by("id")
+
+
+def _path_of(code: str) -> str:
+    region = Region.objects.filter(code=code).only("path").first()
+    if region is None:
+        raise NotFound("未找到该行政区划。")
+    return region.path
+
+
+@dataclass(frozen=True)
+class BatchTotals:
+    """A batch's totals recomputed from its lines, by status."""
+
+    lines: int
+    amount_fen: int
+    pending: int
+    paid: int
+    paid_fen: int
+    failed: int
+    failed_fen: int
+    cancelled: int
+
+    def matches(self, batch: PaymentBatch) -> bool:
+        """The batch's stored totals equal the sum of its lines."""
+        live = self.lines - self.cancelled
+        return (
+            batch.line_count == live
+            and batch.paid_count == self.paid
+            and batch.paid_fen == self.paid_fen
+            and batch.failed_count == self.failed
+        )
+
+
+def batch_totals(batch: PaymentBatch) -> BatchTotals:
+    """Sum the lines of a batch in one query."""
+    live = ~Q(status=PaymentLine.Status.CANCELLED)
+    status = PaymentLine.Status
+    agg = batch.lines.aggregate(
+        n_lines=Count("id"),
+        n_amount_fen=Coalesce(Sum("amount_fen", filter=live), 0),
+        n_pending=Count("id", filter=Q(status=status.PENDING)),
+        n_paid=Count("id", filter=Q(status=status.PAID)),
+        n_paid_fen=Coalesce(Sum("amount_fen", filter=Q(status=status.PAID)), 0),
+        n_failed=Count("id", filter=Q(status=status.FAILED)),
+        n_failed_fen=Coalesce(Sum("amount_fen", filter=Q(status=status.FAILED)), 0),
+        n_cancelled=Count("id", filter=Q(status=status.CANCELLED)),
+    )
+    return BatchTotals(**{key[2:]: value for key, value in agg.items()})
+
+
+def batch_candidates(batch: PaymentBatch) -> QuerySet[Application]:
+    """The confirmed applications a batch pays: money owed for its year (birth date in the
+    window; the exact months come from the rules), paid by a place in the batch's region that
+    year, not stopped before it, and no pending or paid line for the child and year."""
+    year = batch.year
+    born_from, born_to = rules.birth_date_window(year)
+    qs = Application.objects.filter(
+        status=Application.Status.CONFIRMED,
+        child_birth_date__gte=born_from,
+        child_birth_date__lte=born_to,
+    ).filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+    if batch.region.level != Region.Level.CITY:
+        path = batch.region.path
+        qs = qs.filter(
+            Q(region_from_year__lte=year, region__path__startswith=path)
+            | Q(region_from_year__gt=year, previous_region__path__startswith=path)
+        )
+    taken = PaymentLine.objects.filter(
+        child_id=OuterRef("child_id"),
+        year=year,
+        status__in=[PaymentLine.Status.PENDING, PaymentLine.Status.PAID],
+    )
+    return qs.filter(~Exists(taken))
+
+
+def batch_pending_line_ids(batch: PaymentBatch) -> set[int]:
+    """Ids of a batch's lines still waiting for the bank (to check a result file against)."""
+    return set(batch.lines.filter(status=PaymentLine.Status.PENDING).values_list("pk", flat=True))

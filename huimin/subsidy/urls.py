@@ -1,7 +1,10 @@
 from django.urls import path
 
 from huimin.subsidy import views
+from huimin.subsidy.views import applications, batches
 
 urlpatterns = [
     path("quote/", views.quote, name="subsidy_quote"),
+    *applications.urlpatterns,
+    *batches.urlpatterns,
 ]

@@ -1,0 +1,869 @@
+"""Writes of the subsidy module: one function per use case, each in one transaction.
+
+Applications: submitted by a guardian or entered by a township official, reviewed by the
+township, confirmed by the county; hukou moves and deaths change who pays and until when.
+Payment batches: created by a finance officer, built in committed chunks by a task (resumable;
+the database refuses a second pending or paid line for a child and year), approved by another
+finance officer, settled by the bank's result file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from huimin.core import rules as core_rules
+from huimin.core.errors import (
+    CalendarUnknownYear,
+    Duplicate,
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+)
+from huimin.core.models import AccessLog, Event, Person, Region, User
+from huimin.core.selectors import WorkdayCalendar, region_get_for_user
+from huimin.core.services import person_ensure, record_transition
+from huimin.subsidy import rules, selectors
+from huimin.subsidy.models import (
+    Application,
+    ApplicationDecision,
+    BankResultImport,
+    BatchDecision,
+    PaymentBatch,
+    PaymentLine,
+)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require(user: User, perm: core_rules.Perm) -> None:
+    if not user.can(perm):
+        raise Forbidden()
+
+
+def _raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise InvalidInput("；".join(dict.fromkeys(errors.values())), field_errors=errors)
+
+
+# --------------------------------------------------------------------------- applications
+
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    Application.Status.SUBMITTED: {
+        Application.Status.TOWNSHIP_APPROVED,
+        Application.Status.REJECTED,
+    },
+    Application.Status.TOWNSHIP_APPROVED: {
+        Application.Status.CONFIRMED,
+        Application.Status.REJECTED,
+    },
+    Application.Status.CONFIRMED: set(),
+    Application.Status.REJECTED: set(),
+}
+
+#: Hukou regions an application may name: a township or a village of the city.
+HUKOU_LEVELS = (Region.Level.TOWNSHIP, Region.Level.VILLAGE)
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    """What an application form, the API or a roster row carries."""
+
+    child_name: str
+    child_resident_id: str
+    birth_certificate: str
+    region_code: str
+    relation: str
+    bank_name: str
+    bank_account: str
+    account_holder: str = Application.Holder.APPLICANT
+    phone: str = ""
+    applicant_name: str = ""  # an official entering on a guardian's behalf
+    applicant_resident_id: str = ""
+
+
+def _hukou_region(actor: User, code: str) -> Region:
+    """The child's hukou region: a township or village of the city; for an official, one
+    they serve. Raises InvalidInput."""
+    code = (code or "").strip()
+    if not code:
+        raise InvalidInput(
+            "请选择孩子的户籍所在地。", field_errors={"region": "请选择户籍所在地。"}
+        )
+    if actor.role == core_rules.Role.CITIZEN and not actor.is_superuser:
+        region = Region.objects.filter(code=code).first()
+    else:
+        try:
+            region = region_get_for_user(user=actor, code=code)
+        except NotFound:
+            region = None
+    if region is None:
+        message = f"户籍所在地“{code}”不是本市的乡镇（街道）或村（社区），或不在您的负责范围内。"
+        raise InvalidInput(message, field_errors={"region": message})
+    if region.level not in HUKOU_LEVELS:
+        message = "户籍所在地请选择到乡镇（街道）或村（社区）。"
+        raise InvalidInput(message, field_errors={"region": message})
+    return region
+
+
+def _parse_id(raw: str, field: str, who: str, errors: dict[str, str]) -> str | None:
+    try:
+        return core_rules.resident_id_parse(raw, today=today()).number
+    except core_rules.ResidentIdError as exc:
+        errors[field] = f"{who}：{exc}"
+        return None
+
+
+def _existing_message(existing: Application) -> str:
+    return (
+        f"该孩子已有育儿补贴申请（编号{existing.pk}，{existing.submitted_on.isoformat()}"
+        f"{existing.get_channel_display()}，当前状态：{existing.get_status_display()}）。"
+        "每个孩子只能由一位父母或监护人申请一次；如需更改银行账号等信息，请联系户籍所在地乡镇。"
+    )
+
+
+def application_submit(*, actor: User, data: ApplicationInput, channel: str = "") -> Application:
+    """A guardian applies for their child, or an official enters it on their behalf: every
+    problem is reported at once; a second application for the same child (or birth certificate)
+    is a Duplicate that says which one exists. Raises InvalidInput, Duplicate, Forbidden."""
+    citizen = actor.role == core_rules.Role.CITIZEN and not actor.is_superuser
+    if citizen:
+        _require(actor, core_rules.Perm.SUBSIDY_APPLY)
+        if actor.person_id is None:
+            raise InvalidInput("您的账号尚未关联本人身份信息，请先完成实名认证后再申请。")
+    else:
+        _require(actor, core_rules.Perm.SUBSIDY_ENTER)
+    errors: dict[str, str] = {}
+    child_number = _parse_id(data.child_resident_id, "child_resident_id", "孩子身份证号", errors)
+    child_name = (data.child_name or "").strip()
+    if not child_name:
+        errors["child_name"] = "请填写孩子姓名。"
+    certificate = ""
+    try:
+        certificate = rules.birth_certificate_normalize(data.birth_certificate)
+    except rules.ApplicationError as exc:
+        errors[exc.field] = exc.message
+    applicant: Person | None = actor.person if citizen else None
+    applicant_number: str | None = None
+    if not citizen:
+        applicant_number = _parse_id(
+            data.applicant_resident_id, "applicant_resident_id", "申请人身份证号", errors
+        )
+        if not (data.applicant_name or "").strip():
+            errors["applicant_name"] = "请填写申请人姓名。"
+    bank_account = ""
+    try:
+        bank_account = core_rules.bank_account_normalize(data.bank_account)
+        if not bank_account:
+            errors["bank_account"] = "请填写用于接收补贴的银行账号。"
+    except ValueError as exc:
+        errors["bank_account"] = str(exc)
+    if not (data.bank_name or "").strip():
+        errors["bank_name"] = "请填写开户银行。"
+    phone = ""
+    try:
+        phone = core_rules.phone_normalize(data.phone)
+    except ValueError as exc:
+        errors["phone"] = str(exc)
+    if data.account_holder not in Application.Holder.values:
+        errors["account_holder"] = "请选择账户所有人：申请人或孩子本人。"
+    region: Region | None = None
+    try:
+        region = _hukou_region(actor, data.region_code)
+    except InvalidInput as exc:
+        errors.update(exc.field_errors)
+    if child_number:
+        child_birth = core_rules.resident_id_parse(child_number, today=today()).birth_date
+        who: tuple[dt.date, str, bool] | None = None
+        if applicant is not None:
+            who = (applicant.birth_date, applicant.sex, applicant.resident_id == child_number)
+        elif applicant_number:
+            parsed = core_rules.resident_id_parse(applicant_number, today=today())
+            who = (parsed.birth_date, parsed.sex, applicant_number == child_number)
+        if who is not None:
+            for problem in rules.application_check(
+                child_birth_date=child_birth,
+                applicant_birth_date=who[0],
+                applicant_sex=who[1],
+                relation=data.relation,
+                same_person=who[2],
+                today=today(),
+            ):
+                errors.setdefault(problem.field, problem.message)
+    _raise_if(errors)
+    assert child_number is not None  # noqa: S101 - errors would have been raised
+    assert region is not None  # noqa: S101
+
+    with transaction.atomic():
+        existing = (
+            Application.objects.filter(child__resident_id=child_number)
+            .exclude(status=Application.Status.REJECTED)
+            .first()
+        )
+        if existing is not None:
+            raise Duplicate(
+                _existing_message(existing),
+                field_errors={"child_resident_id": "该孩子已有育儿补贴申请，不能重复申请。"},
+            )
+        if (
+            Application.objects.filter(birth_certificate=certificate)
+            .exclude(status=Application.Status.REJECTED)
+            .exists()
+        ):
+            message = f"出生医学证明编号{certificate}已用于另一份申请，请核对编号。"
+            raise Duplicate(message, field_errors={"birth_certificate": message})
+        child = person_ensure(actor=actor, resident_id=child_number, name=child_name, region=region)
+        if applicant is None:
+            applicant = person_ensure(
+                actor=actor,
+                resident_id=applicant_number or "",
+                name=data.applicant_name,
+                region=region,
+            )
+        if child.status == Person.Status.DECEASED:
+            raise InvalidInput("该孩子已登记死亡，不能申请育儿补贴。")
+        submitted_on = today()
+        application = Application(
+            child=child,
+            child_birth_date=child.birth_date,
+            birth_certificate=certificate,
+            applicant=applicant,
+            relation=data.relation,
+            region=region,
+            bank_name=data.bank_name.strip(),
+            bank_account=bank_account,
+            account_holder=data.account_holder,
+            account_name=child.name
+            if data.account_holder == Application.Holder.CHILD
+            else applicant.name,
+            phone=phone,
+            channel=channel
+            or (Application.Channel.ONLINE if citizen else Application.Channel.COUNTER),
+            submitted_on=submitted_on,
+            deadline=_deadline_or_none(submitted_on),
+            filed_by=actor,
+        )
+        application._history_user = actor  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:  # the same child filed at the same moment elsewhere
+            raise Duplicate(
+                "该孩子的育儿补贴申请刚刚已由他人提交，不能重复申请。",
+                field_errors={"child_resident_id": "该孩子已有育儿补贴申请，不能重复申请。"},
+            ) from None
+        _event(application, "", application.status, actor, "提交申请")
+    return application
+
+
+def _deadline_or_none(
+    submitted_on: dt.date, calendar: WorkdayCalendar | None = None
+) -> dt.date | None:
+    """30 working days after the application; None while that year's calendar is unknown."""
+    try:
+        return (calendar or WorkdayCalendar()).deadline(submitted_on, rules.REVIEW_WORKING_DAYS)
+    except CalendarUnknownYear:
+        return None
+
+
+def _event(
+    obj: Application | PaymentBatch,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    reason: str,
+) -> None:
+    Event.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+def application_deadlines_fill() -> int:
+    """Give open applications without a deadline one, now that the calendar knows the year;
+    returns how many were filled."""
+    calendar = WorkdayCalendar()
+    filled = 0
+    for application in Application.objects.filter(selectors.OPEN_Q, deadline__isnull=True):
+        deadline = _deadline_or_none(application.submitted_on, calendar)
+        if deadline is not None:
+            Application.objects.filter(pk=application.pk, deadline__isnull=True).update(
+                deadline=deadline
+            )
+            filled += 1
+    return filled
+
+
+def _decide(
+    *,
+    actor: User,
+    application_id: int,
+    approve: bool,
+    reason: str,
+    level: str,
+    from_status: str,
+    to_status: str,
+) -> Application:
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        message = "不通过时请填写原因，申请人将看到这段说明。"
+        raise InvalidInput(message, field_errors={"reason": message})
+    with transaction.atomic():
+        selectors.application_get_for_user(user=actor, application_id=application_id)
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.status != from_status:
+            raise InvalidTransition(
+                f"该申请当前状态为“{application.get_status_display()}”，"
+                f"不在“{Application.Status(from_status).label}”环节，无法办理。"
+            )
+        record_transition(
+            obj=application,
+            allowed=APPLICATION_TRANSITIONS,
+            to_status=to_status if approve else Application.Status.REJECTED,
+            actor=actor,
+            reason=reason,
+        )
+        ApplicationDecision.objects.create(
+            application=application,
+            level=level,
+            outcome=ApplicationDecision.Outcome.APPROVE
+            if approve
+            else ApplicationDecision.Outcome.REJECT,
+            reason=reason,
+            actor=actor,
+        )
+    return application
+
+
+def application_review(
+    *, actor: User, application_id: int, approve: bool, reason: str = ""
+) -> Application:
+    """The township's review (乡镇审核): passed on to the county, or refused with a reason.
+    Raises InvalidTransition, InvalidInput, NotFound, Forbidden."""
+    _require(actor, core_rules.Perm.SUBSIDY_REVIEW)
+    return _decide(
+        actor=actor,
+        application_id=application_id,
+        approve=approve,
+        reason=reason,
+        level=ApplicationDecision.Level.TOWNSHIP,
+        from_status=Application.Status.SUBMITTED,
+        to_status=Application.Status.TOWNSHIP_APPROVED,
+    )
+
+
+def application_confirm(
+    *, actor: User, application_id: int, approve: bool, reason: str = ""
+) -> Application:
+    """The county's confirmation (县级确认): the child is then paid by the next batch.
+    Raises InvalidTransition, InvalidInput, NotFound, Forbidden."""
+    _require(actor, core_rules.Perm.SUBSIDY_CONFIRM)
+    return _decide(
+        actor=actor,
+        application_id=application_id,
+        approve=approve,
+        reason=reason,
+        level=ApplicationDecision.Level.COUNTY,
+        from_status=Application.Status.TOWNSHIP_APPROVED,
+        to_status=Application.Status.CONFIRMED,
+    )
+
+
+def _not_future(day: dt.date, field: str, what: str) -> None:
+    if day > today():
+        message = f"{what}{day.isoformat()}晚于今天，请核对。"
+        raise InvalidInput(message, field_errors={field: message})
+
+
+def application_hukou_move(
+    *,
+    actor: User,
+    application_id: int,
+    moved_on: dt.date,
+    region_code: str = "",
+    out_of_city: bool = False,
+    reason: str = "",
+) -> Application:
+    """Record the child's hukou move (RULES.md §4): the new place pays from the next payment
+    year, the old place still pays the year of the move; a move out of the city stops payment
+    after that year. Raises InvalidInput, NotFound, Forbidden."""
+    _require(actor, core_rules.Perm.SUBSIDY_CHANGE)
+    _not_future(moved_on, "moved_on", "迁移日期")
+    first_new_year = rules.first_year_paid_by_new_place(moved_on)
+    with transaction.atomic():
+        selectors.application_get_for_user(user=actor, application_id=application_id)
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.last_year is not None:
+            raise InvalidInput(f"该申请已停发（{application.stop_reason}），不能再登记户籍迁移。")
+        fields = ["updated_at"]
+        if out_of_city:
+            application.last_year = moved_on.year
+            application.stop_reason = f"{moved_on.isoformat()}户籍迁出本市"
+            fields += ["last_year", "stop_reason"]
+            note = application.stop_reason
+        else:
+            # any township of the city may receive the child, not only the actor's
+            new_region = Region.objects.filter(code=(region_code or "").strip()).first()
+            if new_region is None or new_region.level not in HUKOU_LEVELS:
+                message = "请选择迁入地：本市的乡镇（街道）或村（社区）。"
+                raise InvalidInput(message, field_errors={"region": message})
+            if new_region.pk == application.region_id:
+                message = "迁入地与现户籍所在地相同，请核对。"
+                raise InvalidInput(message, field_errors={"region": message})
+            if application.region_from_year <= moved_on.year:
+                # the current place was already paying this year: it keeps this year
+                application.previous_region_id = application.region_id
+            application.region = new_region
+            application.region_from_year = first_new_year
+            fields += ["region", "previous_region", "region_from_year"]
+            note = (
+                f"{moved_on.isoformat()}户籍迁至{new_region.name}，"
+                f"自{first_new_year}年度起由迁入地发放"
+            )
+        application._history_user = actor  # type: ignore[attr-defined]
+        application._change_reason = note  # type: ignore[attr-defined]
+        application.save(update_fields=fields)
+        _event(
+            application, application.status, application.status, actor, f"{note}。{reason}".strip()
+        )
+        _cancel_pending_after(application, last_year=application.last_year)
+    return application
+
+
+def application_child_death(
+    *, actor: User, application_id: int, died_on: dt.date, reason: str = ""
+) -> Application:
+    """Record the child's death: nothing is paid after the year of death (ADR 0008); the
+    person is marked deceased. Raises InvalidInput, NotFound, Forbidden."""
+    _require(actor, core_rules.Perm.SUBSIDY_CHANGE)
+    _not_future(died_on, "died_on", "死亡日期")
+    with transaction.atomic():
+        selectors.application_get_for_user(user=actor, application_id=application_id)
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if died_on < application.child_birth_date:
+            message = "死亡日期早于出生日期，请核对。"
+            raise InvalidInput(message, field_errors={"died_on": message})
+        application.last_year = rules.last_payable_year_after_death(died_on)
+        application.stop_reason = f"孩子于{died_on.isoformat()}死亡"
+        application._history_user = actor  # type: ignore[attr-defined]
+        application.save(update_fields=["last_year", "stop_reason", "updated_at"])
+        _event(
+            application,
+            application.status,
+            application.status,
+            actor,
+            f"{application.stop_reason}。{reason}".strip(),
+        )
+        child = Person.objects.select_for_update().get(pk=application.child_id)
+        if child.status != Person.Status.DECEASED:
+            record_transition(
+                obj=child,
+                allowed={child.status: {Person.Status.DECEASED}},
+                to_status=Person.Status.DECEASED,
+                actor=actor,
+                reason=application.stop_reason,
+            )
+        _cancel_pending_after(application, last_year=application.last_year)
+    return application
+
+
+def _cancel_pending_after(application: Application, *, last_year: int | None) -> None:
+    """Lines not yet sent to the bank for years after payment stopped are void."""
+    if last_year is None:
+        return
+    PaymentLine.objects.filter(
+        application=application,
+        year__gt=last_year,
+        status=PaymentLine.Status.PENDING,
+        batch__status__in=[PaymentBatch.Status.RUNNING, PaymentBatch.Status.BUILT],
+    ).update(status=PaymentLine.Status.CANCELLED)
+
+
+def application_bank_change(
+    *, actor: User, application_id: int, bank_name: str, bank_account: str, account_holder: str
+) -> Application:
+    """Correct the account a child is paid to (after a failed payment, say); lines already
+    written keep the account they were sent to. Raises InvalidInput, NotFound, Forbidden."""
+    if actor.role == core_rules.Role.CITIZEN and not actor.is_superuser:
+        _require(actor, core_rules.Perm.SUBSIDY_APPLY)
+    else:
+        _require(actor, core_rules.Perm.SUBSIDY_ENTER)
+    errors: dict[str, str] = {}
+    account = ""
+    try:
+        account = core_rules.bank_account_normalize(bank_account)
+        if not account:
+            errors["bank_account"] = "请填写银行账号。"
+    except ValueError as exc:
+        errors["bank_account"] = str(exc)
+    if not (bank_name or "").strip():
+        errors["bank_name"] = "请填写开户银行。"
+    if account_holder not in Application.Holder.values:
+        errors["account_holder"] = "请选择账户所有人：申请人或孩子本人。"
+    _raise_if(errors)
+    with transaction.atomic():
+        selectors.application_get_for_user(user=actor, application_id=application_id)
+        application = (
+            Application.objects.select_for_update()
+            .select_related("child", "applicant")
+            .get(pk=application_id)
+        )
+        application.bank_name = bank_name.strip()
+        application.bank_account = account
+        application.account_holder = account_holder
+        application.account_name = (
+            application.child.name
+            if account_holder == Application.Holder.CHILD
+            else application.applicant.name
+        )
+        application._history_user = actor  # type: ignore[attr-defined]
+        application.save(
+            update_fields=[
+                "bank_name",
+                "bank_account",
+                "account_holder",
+                "account_name",
+                "updated_at",
+            ]
+        )
+    return application
+
+
+# --------------------------------------------------------------------------- payment batches
+
+BATCH_TRANSITIONS: dict[str, set[str]] = {
+    PaymentBatch.Status.CREATED: {PaymentBatch.Status.RUNNING},
+    PaymentBatch.Status.RUNNING: {PaymentBatch.Status.BUILT},
+    PaymentBatch.Status.BUILT: {PaymentBatch.Status.APPROVED, PaymentBatch.Status.REJECTED},
+    PaymentBatch.Status.APPROVED: {PaymentBatch.Status.SETTLED},
+    PaymentBatch.Status.SETTLED: set(),
+    PaymentBatch.Status.REJECTED: set(),
+}
+
+#: Applications handled per committed chunk while a batch is built.
+BATCH_CHUNK = 5000
+
+
+def batch_create(*, actor: User, year: int, region_code: str, name: str = "") -> PaymentBatch:
+    """A finance officer opens a batch for a payment year and region; a task then builds it.
+    Raises InvalidInput, NotFound, Forbidden."""
+    _require(actor, core_rules.Perm.BATCH_MAKE)
+    this_year = today().year
+    first = rules.PROGRAMME_START.year
+    if not isinstance(year, int) or not first <= year <= this_year:
+        message = f"发放年度应在{first}年至{this_year}年之间。"
+        raise InvalidInput(message, field_errors={"year": message})
+    region = region_get_for_user(user=actor, code=(region_code or "").strip())
+    if region.level not in (Region.Level.CITY, Region.Level.COUNTY):
+        message = "发放区域请选择全市或一个县（市、区）。"
+        raise InvalidInput(message, field_errors={"region": message})
+    name = (name or "").strip()[:100]
+    with transaction.atomic():
+        if not name:
+            count = PaymentBatch.objects.filter(year=year, region=region).count()
+            name = f"{region.name}{year}年度育儿补贴第{count + 1}批"
+        batch = PaymentBatch(
+            name=name,
+            year=year,
+            region=region,
+            created_by=actor,
+            fen_per_month=selectors.rates().fen_per_month,
+        )
+        batch._history_user = actor  # type: ignore[attr-defined]
+        batch.save()
+        _event(batch, "", batch.status, actor, "创建批次")
+        transaction.on_commit(lambda: batch_enqueue(batch_id=batch.pk))
+    return batch
+
+
+def batch_enqueue(*, batch_id: int) -> None:
+    """Queue the build of a batch (a task worker runs it)."""
+    from huimin.subsidy.tasks import batch_run_task
+
+    batch_run_task.enqueue(batch_id)
+
+
+#: One payment line, in the column order of the insert below.
+_LINE_COLUMNS = (
+    "batch_id",
+    "application_id",
+    "child_id",
+    "year",
+    "months",
+    "amount_fen",
+    "region_id",
+    "account_name",
+    "bank_name",
+    "bank_account",
+    "status",
+    "failure_reason",
+)
+
+
+def _insert_lines(rows: Sequence[tuple[int | str, ...]]) -> None:
+    """Insert payment lines in one statement per chunk. A line the unique constraint refuses
+    (the child is already pending or paid for that year, by another batch or an earlier run)
+    is skipped: ``ON CONFLICT DO NOTHING`` on both SQLite and PostgreSQL."""
+    table = PaymentLine._meta.db_table
+    columns = ", ".join(_LINE_COLUMNS)
+    marks = ", ".join(["%s"] * len(_LINE_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608 - fixed identifiers
+            rows,
+        )
+
+
+def batch_run(
+    *,
+    batch_id: int,
+    chunk_size: int = BATCH_CHUNK,
+    on_chunk: Callable[[PaymentBatch], None] | None = None,
+) -> PaymentBatch:
+    """Build a batch: every candidate (``selectors.batch_candidates``) gets one line with the
+    months the rules give for the year. Each chunk commits with the batch's cursor, so a run
+    killed halfway resumes where it stopped when run again; the unique constraint keeps any
+    child from a second pending or paid line whatever runs at once. Idempotent."""
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch_id)
+        if batch.status == PaymentBatch.Status.CREATED:
+            batch.expected = selectors.batch_candidates(batch).count()
+            batch.started_at = timezone.now()
+            batch.save(update_fields=["expected", "started_at", "updated_at"])
+            record_transition(
+                obj=batch,
+                allowed=BATCH_TRANSITIONS,
+                to_status=PaymentBatch.Status.RUNNING,
+                actor=None,
+                reason="开始生成发放明细",
+            )
+    while True:
+        with transaction.atomic():
+            batch = (
+                PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch_id)
+            )
+            if batch.status != PaymentBatch.Status.RUNNING:
+                return batch
+            chunk = list(
+                selectors.batch_candidates(batch)
+                .filter(pk__gt=batch.cursor)
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "child_id",
+                    "child_birth_date",
+                    "region_id",
+                    "previous_region_id",
+                    "region_from_year",
+                    "account_name",
+                    "bank_name",
+                    "bank_account",
+                )[:chunk_size]
+            )
+            if not chunk:
+                return _batch_finish(batch)
+            year, per_month = batch.year, batch.fen_per_month
+            rows: list[tuple[int | str, ...]] = []
+            for (
+                pk,
+                child_id,
+                born,
+                region_id,
+                previous_id,
+                from_year,
+                holder,
+                bank,
+                account,
+            ) in chunk:
+                months = rules.months_in_year(born, year)
+                if not months:
+                    continue
+                payer = region_id if year >= from_year or previous_id is None else previous_id
+                rows.append(
+                    (
+                        batch.pk,
+                        pk,
+                        child_id,
+                        year,
+                        months,
+                        months * per_month,
+                        payer,
+                        holder,
+                        bank,
+                        account,
+                        PaymentLine.Status.PENDING,
+                        "",
+                    )
+                )
+            _insert_lines(rows)
+            batch.cursor = chunk[-1][0]
+            batch.processed += len(chunk)
+            batch.save(update_fields=["cursor", "processed", "updated_at"])
+        if on_chunk is not None:
+            on_chunk(batch)
+
+
+def _batch_finish(batch: PaymentBatch) -> PaymentBatch:
+    """Store the batch's totals from its lines and mark it built (inside the caller's lock)."""
+    agg = batch.lines.filter(status=PaymentLine.Status.PENDING).aggregate(
+        n=Count("id"), fen=Coalesce(Sum("amount_fen"), 0)
+    )
+    batch.line_count = agg["n"]
+    batch.total_fen = agg["fen"]
+    batch.processed = max(batch.processed, batch.expected)
+    batch.built_at = timezone.now()
+    batch.save(update_fields=["line_count", "total_fen", "processed", "built_at", "updated_at"])
+    record_transition(
+        obj=batch,
+        allowed=BATCH_TRANSITIONS,
+        to_status=PaymentBatch.Status.BUILT,
+        actor=None,
+        reason=f"生成发放明细{batch.line_count}笔，合计{rules.yuan_display(batch.total_fen)}元",
+    )
+    return batch
+
+
+def batch_decide(*, actor: User, batch_id: int, approve: bool, reason: str = "") -> PaymentBatch:
+    """The checker approves a built batch, or sends it back (its lines are void and the
+    children free for a new batch). The maker may not check their own batch.
+    Raises Forbidden, InvalidTransition, InvalidInput, NotFound."""
+    _require(actor, core_rules.Perm.BATCH_CHECK)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        message = "退回时请填写原因。"
+        raise InvalidInput(message, field_errors={"reason": message})
+    with transaction.atomic():
+        selectors.batch_get_for_user(user=actor, batch_id=batch_id)
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.created_by_id == actor.pk:
+            raise Forbidden("制单人不能复核自己创建的批次，请由另一位财务人员复核。")
+        to_status = PaymentBatch.Status.APPROVED if approve else PaymentBatch.Status.REJECTED
+        record_transition(
+            obj=batch, allowed=BATCH_TRANSITIONS, to_status=to_status, actor=actor, reason=reason
+        )
+        BatchDecision.objects.create(
+            batch=batch,
+            outcome=BatchDecision.Outcome.APPROVE if approve else BatchDecision.Outcome.REJECT,
+            reason=reason,
+            actor=actor,
+        )
+        if not approve:
+            batch.lines.filter(status=PaymentLine.Status.PENDING).update(
+                status=PaymentLine.Status.CANCELLED
+            )
+    return batch
+
+
+def batch_bank_file(*, actor: User, batch_id: int, ip_address: str | None = None) -> PaymentBatch:
+    """Allow the export of an approved batch's payment file (full ID and account numbers for
+    the bank) and log it as a view of unmasked data. Raises Forbidden, InvalidTransition."""
+    _require(actor, core_rules.Perm.BATCH_MAKE)
+    batch = selectors.batch_get_for_user(user=actor, batch_id=batch_id)
+    if batch.status not in (PaymentBatch.Status.APPROVED, PaymentBatch.Status.SETTLED):
+        raise InvalidTransition(
+            f"批次当前状态为“{batch.get_status_display()}”：复核通过后才能导出银行发放文件。"
+        )
+    AccessLog.objects.create(
+        actor=actor,
+        content_type=ContentType.objects.get_for_model(PaymentBatch),
+        object_id=batch.pk,
+        fields="发放明细的身份证号、银行账号",
+        purpose="导出银行发放文件",
+        ip_address=ip_address,
+    )
+    return batch
+
+
+@dataclass(frozen=True)
+class BankResult:
+    """One row of the bank's result file: the line, whether it was paid, and why not."""
+
+    line_id: int
+    paid: bool
+    reason: str = ""
+    settled_on: dt.date | None = None
+
+
+def batch_result_apply(
+    *,
+    actor: User,
+    batch_id: int,
+    results: Sequence[BankResult],
+    file_name: str,
+    sha256: str,
+) -> BankResultImport:
+    """Mark an approved batch's lines paid or failed from the bank's result (checked row by
+    row before: see ``imports.bank_result_import``). Only pending lines change; a failed line
+    frees the child for a later batch. The batch is settled when no line is pending.
+    Raises InvalidTransition, Duplicate, Forbidden."""
+    _require(actor, core_rules.Perm.BATCH_MAKE)
+    with transaction.atomic():
+        selectors.batch_get_for_user(user=actor, batch_id=batch_id)
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != PaymentBatch.Status.APPROVED:
+            raise InvalidTransition(
+                f"批次当前状态为“{batch.get_status_display()}”，不能导入银行回盘结果。"
+            )
+        if batch.imports.filter(sha256=sha256).exists():
+            raise Duplicate("这份银行回盘文件已经导入过，未作任何更改。")
+        record = BankResultImport.objects.create(
+            batch=batch,
+            file_name=file_name[:200],
+            sha256=sha256,
+            paid_count=sum(1 for r in results if r.paid),
+            failed_count=sum(1 for r in results if not r.paid),
+            actor=actor,
+        )
+        day = today()
+        pending = batch.lines.filter(status=PaymentLine.Status.PENDING)
+        paid_ids = [r.line_id for r in results if r.paid]
+        for start in range(0, len(paid_ids), 900):
+            pending.filter(pk__in=paid_ids[start : start + 900]).update(
+                status=PaymentLine.Status.PAID, result_import=record, settled_on=day
+            )
+        by_reason: dict[tuple[str, dt.date | None], list[int]] = {}
+        for r in results:
+            if not r.paid:
+                by_reason.setdefault((r.reason, r.settled_on), []).append(r.line_id)
+        for (reason, settled_on), ids in by_reason.items():
+            for start in range(0, len(ids), 900):
+                pending.filter(pk__in=ids[start : start + 900]).update(
+                    status=PaymentLine.Status.FAILED,
+                    failure_reason=reason[:200],
+                    result_import=record,
+                    settled_on=settled_on or day,
+                )
+        totals = selectors.batch_totals(batch)
+        batch.paid_count, batch.paid_fen = totals.paid, totals.paid_fen
+        batch.failed_count = totals.failed
+        batch.save(update_fields=["paid_count", "paid_fen", "failed_count", "updated_at"])
+        _event(
+            batch,
+            batch.status,
+            batch.status,
+            actor,
+            f"导入银行回盘“{record.file_name}”：成功{record.paid_count}笔，失败{record.failed_count}笔",
+        )
+        if totals.pending == 0:
+            record_transition(
+                obj=batch,
+                allowed=BATCH_TRANSITIONS,
+                to_status=PaymentBatch.Status.SETTLED,
+                actor=actor,
+                reason=f"发放完成：成功{totals.paid}笔，失败{totals.failed}笔",
+            )
+    return record
