@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from huimin.childcare import rules, services
@@ -31,42 +27,20 @@ from huimin.childcare.models import Enrollment, Institution, Staff
 from huimin.childcare.selectors import institution_get_for_user
 from huimin.core import rules as core_rules
 from huimin.core.errors import DomainError, Forbidden, InvalidInput, NotFound
+from huimin.core.imports import (
+    MAX_ROWS,
+    ROW_COLUMN,
+    ImportRejected,
+    Row,
+    RowError,
+    cell_text,
+    choice,
+    date,
+    read_rows,
+    required,
+    resident_id,
+)
 from huimin.core.models import Person, User
-
-#: An institution-sized file; a larger one is refused before any row is read.
-MAX_ROWS = 2000
-
-#: Where a row error that concerns the whole file (its header) or a whole row is reported.
-HEADER_COLUMN = "表头"
-ROW_COLUMN = "整行"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the row as Excel numbers it (the header is row 1), the column, and what to
-    fix, in Chinese."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行“{self.column}”：{self.message}"
-
-
-class ImportRejected(InvalidInput):
-    """The file was refused and nothing was imported; ``errors`` says row by row why."""
-
-    code = "import_rejected"
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
-        shown = "；".join(str(e) for e in self.errors[:5])
-        more = f"；另有{len(self.errors) - 5}处" if len(self.errors) > 5 else ""
-        super().__init__(
-            f"文件中有{len(self.errors)}处错误，未导入任何数据，请修改后重新上传：{shown}{more}。",
-            field_errors={f"第{e.row}行 {e.column}": e.message for e in self.errors},
-        )
 
 
 @dataclass(frozen=True)
@@ -220,139 +194,10 @@ def import_template(kind: str) -> bytes:
 # --------------------------------------------------------------------------- reading cells
 
 
-class _CellError(Exception):
-    pass
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _required(value: object) -> str:
-    text = _text(value)
-    if not text:
-        raise _CellError("必填，不能为空。")
-    return text
-
-
-_DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def _date(value: object, *, today: dt.date, required: bool = True) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise _CellError("必填，请按 2025-09-01 的格式填写日期。")
-        return None
-    day: dt.date | None = None
-    if isinstance(value, dt.datetime):
-        day = value.date()
-    elif isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:  # an Excel serial date in a cell without a date format
-            converted = from_excel(value)
-            day = converted.date() if isinstance(converted, dt.datetime) else None
-    else:
-        text = str(value).strip()
-        match = _DATE_PATTERN.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
-        if match:
-            try:
-                day = dt.date(*(int(part) for part in match.groups()))
-            except ValueError:
-                day = None
-    if day is None:
-        raise _CellError(f"“{_text(value)}”不是有效日期，请按 2025-09-01 的格式填写。")
-    if day > today:
-        raise _CellError(f"{day.isoformat()}晚于今天，请核对。")
-    return day
-
-
-def _resident_id(value: object, *, today: dt.date) -> core_rules.ResidentId:
-    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) != 18):
-        raise _CellError(
-            "身份证号被Excel存成了数字，末几位可能已丢失：请把该列设为文本格式后重新填写。"
-        )
-    try:
-        return core_rules.resident_id_parse(_text(value), today=today)
-    except core_rules.ResidentIdError as exc:
-        raise _CellError(str(exc)) from None
-
-
-def _choice(value: object, allowed: dict[str, Any], what: str) -> Any:
-    text = _text(value)
-    if text not in allowed:
-        options = "、".join(allowed)
-        if not text:
-            raise _CellError(f"必填，请填写：{options}。")
-        raise _CellError(f"{what}“{text}”不在可选范围内，请填写：{options}。")
-    return allowed[text]
-
-
 def _yes_no(value: object) -> bool:
     if isinstance(value, bool):
         return value
-    return bool(_choice(value, YES_NO, "填写的"))
-
-
-@dataclass
-class _Row:
-    number: int
-    values: dict[str, object]
-    errors: list[RowError]
-
-    def read(self, column: str, parse: Callable[[object], Any]) -> Any:
-        """The parsed cell, or None after recording the cell's error."""
-        try:
-            return parse(self.values.get(column))
-        except _CellError as exc:
-            self.errors.append(RowError(self.number, column, str(exc)))
-            return None
-
-    def fail(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
-
-
-def _rows(content: bytes, columns: Sequence[str]) -> Iterator[_Row]:
-    """The data rows of the first sheet, keyed by header, blank rows skipped. Raises
-    InvalidInput for a file that is not an .xlsx, ImportRejected for a wrong header row."""
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise InvalidInput(
-            "无法读取该文件：请上传 Excel 工作簿（.xlsx），不支持 .xls、.csv 或其他格式。"
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header = [_text(cell) for cell in next(lines, ())]
-        missing = [c for c in columns if c not in header]
-        if missing:
-            raise ImportRejected(
-                [
-                    RowError(
-                        1,
-                        HEADER_COLUMN,
-                        f"缺少列：{'、'.join(missing)}。第一行应为列名："
-                        f"{'、'.join(columns)}；请使用导入模板。",
-                    )
-                ]
-            )
-        position = {c: header.index(c) for c in columns}
-        count = 0
-        for number, line in enumerate(lines, start=2):
-            if all(_text(cell) == "" for cell in line):
-                continue
-            count += 1
-            if count > MAX_ROWS:
-                raise InvalidInput(f"一次最多导入{MAX_ROWS}行，请把文件拆分后分批导入。")
-            values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
-            yield _Row(number, values, [])
-    finally:
-        workbook.close()
+    return bool(choice(value, YES_NO, "填写的"))
 
 
 def _institution(actor: User, institution_id: int) -> Institution:
@@ -378,7 +223,7 @@ class _People:
         )
         self.seen: dict[str, tuple[str, int]] = {}
 
-    def check(self, row: _Row, number: str, name: str | None, name_column: str) -> None:
+    def check(self, row: Row, number: str, name: str | None, name_column: str) -> None:
         if not name:
             return
         registered = self.known.get(number)
@@ -393,18 +238,18 @@ class _People:
             )
 
 
-def _example(row: _Row, number: str | None, column: str) -> bool:
+def _example(row: Row, number: str | None, column: str) -> bool:
     if number in EXAMPLE_IDS:
         row.fail(column, "这是导入模板中的示例，请删除该行或替换为实际数据。")
         return True
     return False
 
 
-def _numbers(rows: list[_Row], *columns: str) -> set[str]:
+def _numbers(rows: list[Row], *columns: str) -> set[str]:
     out = set()
     for row in rows:
         for column in columns:
-            text = _text(row.values.get(column)).upper()
+            text = cell_text(row.values.get(column)).upper()
             if len(text) == 18:
                 out.add(text)
     return out
@@ -443,7 +288,7 @@ def staff_import(*, actor: User, institution_id: int, content: bytes) -> ImportR
     ImportRejected, InvalidInput, Forbidden, NotFound."""
     institution = _institution(actor, institution_id)
     today = services.today()
-    rows = list(_rows(content, STAFF_COLUMNS))
+    rows = list(read_rows(content, STAFF_COLUMNS))
     if not rows:
         raise ImportRejected([RowError(2, ROW_COLUMN, "文件中没有数据行，请在列名下方逐行填写。")])
     people = _People(_numbers(rows, "身份证号"))
@@ -456,16 +301,16 @@ def staff_import(*, actor: User, institution_id: int, content: bytes) -> ImportR
     planned: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
     for row in rows:
-        name = row.read("姓名", _required)
-        parsed = row.read("身份证号", lambda v: _resident_id(v, today=today))
-        role = row.read("岗位", lambda v: _choice(v, ROLE_BY_LABEL, "岗位"))
+        name = row.read("姓名", required)
+        parsed = row.read("身份证号", lambda v: resident_id(v, today=today))
+        role = row.read("岗位", lambda v: choice(v, ROLE_BY_LABEL, "岗位"))
         full_time = row.read("是否专职", _yes_no)
-        qualification = _text(row.values.get("资格证书"))
+        qualification = cell_text(row.values.get("资格证书"))
         if len(qualification) > 100:
             row.fail("资格证书", f"最多100个字，您填写了{len(qualification)}个字。")
-        hired_on = row.read("入职日期", lambda v: _date(v, today=today))
-        health = row.read("健康体检日期", lambda v: _date(v, today=today, required=False))
-        criminal = row.read("无犯罪记录查询日期", lambda v: _date(v, today=today, required=False))
+        hired_on = row.read("入职日期", lambda v: date(v, today=today))
+        health = row.read("健康体检日期", lambda v: date(v, today=today, required=False))
+        criminal = row.read("无犯罪记录查询日期", lambda v: date(v, today=today, required=False))
         if parsed is not None and not _example(row, parsed.number, "身份证号"):
             if parsed.number in first_row:
                 row.fail("身份证号", f"与第{first_row[parsed.number]}行的身份证号重复。")
@@ -510,7 +355,7 @@ def enrollment_import(*, actor: User, institution_id: int, content: bytes) -> Im
     Forbidden, NotFound."""
     institution = _institution(actor, institution_id)
     today = services.today()
-    rows = list(_rows(content, ENROLLMENT_COLUMNS))
+    rows = list(read_rows(content, ENROLLMENT_COLUMNS))
     if not rows:
         raise ImportRejected([RowError(2, ROW_COLUMN, "文件中没有数据行，请在列名下方逐行填写。")])
     classes = dict(institution.classes.values_list("name", "pk"))
@@ -525,17 +370,17 @@ def enrollment_import(*, actor: User, institution_id: int, content: bytes) -> Im
     planned: list[tuple[int, dict[str, Any]]] = []
     errors: list[RowError] = []
     for row in rows:
-        child_name = row.read("幼儿姓名", _required)
-        child = row.read("幼儿身份证号", lambda v: _resident_id(v, today=today))
-        class_name = row.read("班级名称", _required)
-        guardian_name = row.read("监护人姓名", _required)
-        guardian = row.read("监护人身份证号", lambda v: _resident_id(v, today=today))
-        relation = row.read("与幼儿关系", _required)
-        care_type = row.read("托育类型", lambda v: _choice(v, CARE_TYPE_BY_LABEL, "托育类型"))
-        agreement = row.read("服务协议签订日期", lambda v: _date(v, today=today))
-        check = row.read("入托体检日期", lambda v: _date(v, today=today))
+        child_name = row.read("幼儿姓名", required)
+        child = row.read("幼儿身份证号", lambda v: resident_id(v, today=today))
+        class_name = row.read("班级名称", required)
+        guardian_name = row.read("监护人姓名", required)
+        guardian = row.read("监护人身份证号", lambda v: resident_id(v, today=today))
+        relation = row.read("与幼儿关系", required)
+        care_type = row.read("托育类型", lambda v: choice(v, CARE_TYPE_BY_LABEL, "托育类型"))
+        agreement = row.read("服务协议签订日期", lambda v: date(v, today=today))
+        check = row.read("入托体检日期", lambda v: date(v, today=today))
         vaccinated = row.read("预防接种是否完整", _yes_no)
-        enrolled_on = row.read("入托日期", lambda v: _date(v, today=today))
+        enrolled_on = row.read("入托日期", lambda v: date(v, today=today))
 
         if class_name and class_name not in classes:
             existing = "、".join(classes) or "无，请先建班"

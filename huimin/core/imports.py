@@ -1,0 +1,186 @@
+"""Spreadsheet import shared by every module: read the rows of an .xlsx file by its header,
+parse cells with messages that say what to fix, and report every problem by Excel row number
+and column. An import is all or nothing: ImportRejected lists each problem and nothing is
+written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+
+from huimin.core import rules as core_rules
+from huimin.core.errors import InvalidInput
+
+#: A file larger than this many data rows is refused before it is read further.
+MAX_ROWS = 2000
+
+#: Where a row error that concerns the whole file (its header) or a whole row is reported.
+HEADER_COLUMN = "表头"
+ROW_COLUMN = "整行"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the row as Excel numbers it (the header is row 1), the column, and what to
+    fix, in Chinese."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行“{self.column}”：{self.message}"
+
+
+class ImportRejected(InvalidInput):
+    """The file was refused and nothing was imported; ``errors`` says row by row why."""
+
+    code = "import_rejected"
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        shown = "；".join(str(e) for e in self.errors[:5])
+        more = f"；另有{len(self.errors) - 5}处" if len(self.errors) > 5 else ""
+        super().__init__(
+            f"文件中有{len(self.errors)}处错误，未导入任何数据，请修改后重新上传：{shown}{more}。",
+            field_errors={f"第{e.row}行 {e.column}": e.message for e in self.errors},
+        )
+
+
+class CellError(Exception):
+    """A cell that cannot be read; the message says what to fix."""
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def required(value: object) -> str:
+    text = cell_text(value)
+    if not text:
+        raise CellError("必填，不能为空。")
+    return text
+
+
+DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def date(value: object, *, today: dt.date, required: bool = True) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise CellError("必填，请按 2025-09-01 的格式填写日期。")
+        return None
+    day: dt.date | None = None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2_958_466:  # an Excel serial date in a cell without a date format
+            converted = from_excel(value)
+            day = converted.date() if isinstance(converted, dt.datetime) else None
+    else:
+        text = str(value).strip()
+        match = DATE_PATTERN.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
+        if match:
+            try:
+                day = dt.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                day = None
+    if day is None:
+        raise CellError(f"“{cell_text(value)}”不是有效日期，请按 2025-09-01 的格式填写。")
+    if day > today:
+        raise CellError(f"{day.isoformat()}晚于今天，请核对。")
+    return day
+
+
+def resident_id(value: object, *, today: dt.date) -> core_rules.ResidentId:
+    if isinstance(value, float) or (isinstance(value, int) and len(str(value)) != 18):
+        raise CellError(
+            "身份证号被Excel存成了数字，末几位可能已丢失：请把该列设为文本格式后重新填写。"
+        )
+    try:
+        return core_rules.resident_id_parse(cell_text(value), today=today)
+    except core_rules.ResidentIdError as exc:
+        raise CellError(str(exc)) from None
+
+
+def choice(value: object, allowed: dict[str, Any], what: str) -> Any:
+    text = cell_text(value)
+    if text not in allowed:
+        options = "、".join(allowed)
+        if not text:
+            raise CellError(f"必填，请填写：{options}。")
+        raise CellError(f"{what}“{text}”不在可选范围内，请填写：{options}。")
+    return allowed[text]
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, object]
+    errors: list[RowError]
+
+    def read(self, column: str, parse: Callable[[object], Any]) -> Any:
+        """The parsed cell, or None after recording the cell's error."""
+        try:
+            return parse(self.values.get(column))
+        except CellError as exc:
+            self.errors.append(RowError(self.number, column, str(exc)))
+            return None
+
+    def fail(self, column: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, message))
+
+
+def read_rows(content: bytes, columns: Sequence[str], *, max_rows: int = MAX_ROWS) -> Iterator[Row]:
+    """The data rows of the first sheet, keyed by header, blank rows skipped. Raises
+    InvalidInput for a file that is not an .xlsx, ImportRejected for a wrong header row."""
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+        raise InvalidInput(
+            "无法读取该文件：请上传 Excel 工作簿（.xlsx），不支持 .xls、.csv 或其他格式。"
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = [cell_text(cell) for cell in next(lines, ())]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise ImportRejected(
+                [
+                    RowError(
+                        1,
+                        HEADER_COLUMN,
+                        f"缺少列：{'、'.join(missing)}。第一行应为列名："
+                        f"{'、'.join(columns)}；请使用导入模板。",
+                    )
+                ]
+            )
+        position = {c: header.index(c) for c in columns}
+        count = 0
+        for number, line in enumerate(lines, start=2):
+            if all(cell_text(cell) == "" for cell in line):
+                continue
+            count += 1
+            if count > max_rows:
+                raise InvalidInput(f"一次最多导入{max_rows}行，请把文件拆分后分批导入。")
+            values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
+            yield Row(number, values, [])
+    finally:
+        workbook.close()
