@@ -200,11 +200,7 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
                 today=today(),
             ):
                 errors.setdefault(problem.field, problem.message)
-    _raise_if(errors)
-    assert child_number is not None  # noqa: S101 - errors would have been raised
-    assert region is not None  # noqa: S101
-
-    with transaction.atomic():
+    if child_number:  # a duplicate is said first: nothing else needs fixing then
         existing = (
             Application.objects.filter(child__resident_id=child_number)
             .exclude(status=Application.Status.REJECTED)
@@ -215,6 +211,11 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
                 _existing_message(existing),
                 field_errors={"child_resident_id": "该孩子已有育儿补贴申请，不能重复申请。"},
             )
+    _raise_if(errors)
+    assert child_number is not None  # noqa: S101 - errors would have been raised
+    assert region is not None  # noqa: S101
+
+    with transaction.atomic():
         if (
             Application.objects.filter(birth_certificate=certificate)
             .exclude(status=Application.Status.REJECTED)

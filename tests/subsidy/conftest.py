@@ -56,9 +56,10 @@ def checker(make_user) -> User:
 _seq = iter(range(1, 100_000))
 
 
-def child_id(birth: dt.date, region: str = BEICHENG) -> str:
-    n = next(_seq)
-    return core_rules.resident_id_build(region[:6], birth, n % 1000)
+def child_id(birth: dt.date, region: str = BEICHENG, sex: str = "") -> str:
+    """A valid resident ID born on ``birth`` in ``region``; odd sequence for "M", even for "F"."""
+    n = next(_seq) % 500 * 2
+    return core_rules.resident_id_build(region[:6], birth, n + (0 if sex == "F" else 1))
 
 
 @pytest.fixture
