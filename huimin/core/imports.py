@@ -1,11 +1,12 @@
-"""Spreadsheet import shared by every module: read the rows of an .xlsx file by its header,
-parse cells with messages that say what to fix, and report every problem by Excel row number
-and column. An import is all or nothing: ImportRejected lists each problem and nothing is
-written.
+"""Spreadsheet import shared by every module: read the rows of an .xlsx file (or a .csv where
+a module allows it) by its header, parse cells with messages that say what to fix, and report
+every problem by Excel row number and column. An import is all or nothing: ImportRejected
+lists each problem and nothing is written.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -147,40 +148,91 @@ class Row:
         self.errors.append(RowError(self.number, column, message))
 
 
-def read_rows(content: bytes, columns: Sequence[str], *, max_rows: int = MAX_ROWS) -> Iterator[Row]:
+def read_rows(
+    content: bytes,
+    columns: Sequence[str],
+    *,
+    max_rows: int = MAX_ROWS,
+    allow_csv: bool = False,
+    optional: Sequence[str] = (),
+) -> Iterator[Row]:
     """The data rows of the first sheet, keyed by header, blank rows skipped. Raises
-    InvalidInput for a file that is not an .xlsx, ImportRejected for a wrong header row."""
+    InvalidInput for a file that is not an .xlsx, ImportRejected for a wrong header row.
+
+    ``optional`` columns may be missing from the header (their cells read as None then).
+    With ``allow_csv`` a file that is not a zip archive is read as CSV instead (UTF-8 with or
+    without BOM, else GB18030 as Chinese banks often write; cells are text)."""
+    if allow_csv and not content.startswith(b"PK"):
+        try:
+            yield from _header_rows(_csv_lines(content), columns, optional, max_rows)
+        except csv.Error:
+            raise InvalidInput(CSV_UNREADABLE) from None
+        return
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         raise InvalidInput(
-            "无法读取该文件：请上传 Excel 工作簿（.xlsx），不支持 .xls、.csv 或其他格式。"
+            CSV_UNREADABLE
+            if allow_csv
+            else "无法读取该文件：请上传 Excel 工作簿（.xlsx），不支持 .xls、.csv 或其他格式。"
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header = [cell_text(cell) for cell in next(lines, ())]
-        missing = [c for c in columns if c not in header]
-        if missing:
-            raise ImportRejected(
-                [
-                    RowError(
-                        1,
-                        HEADER_COLUMN,
-                        f"缺少列：{'、'.join(missing)}。第一行应为列名："
-                        f"{'、'.join(columns)}；请使用导入模板。",
-                    )
-                ]
-            )
-        position = {c: header.index(c) for c in columns}
-        count = 0
-        for number, line in enumerate(lines, start=2):
-            if all(cell_text(cell) == "" for cell in line):
-                continue
-            count += 1
-            if count > max_rows:
-                raise InvalidInput(f"一次最多导入{max_rows}行，请把文件拆分后分批导入。")
-            values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
-            yield Row(number, values, [])
+        yield from _header_rows(sheet.iter_rows(values_only=True), columns, optional, max_rows)
     finally:
         workbook.close()
+
+
+CSV_UNREADABLE = (
+    "无法读取该文件：请上传 Excel 工作簿（.xlsx）或逗号分隔的 CSV 文件（.csv），"
+    "不支持 .xls 或其他格式。"
+)
+
+
+def _csv_lines(content: bytes) -> Iterator[Sequence[object]]:
+    """The rows of a CSV file. A binary file (an .xls, a picture) is refused plainly."""
+    if not content.strip() or b"\x00" in content[:4096]:
+        raise InvalidInput(CSV_UNREADABLE)
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InvalidInput(
+                "无法识别该 CSV 文件的文字编码：请另存为“CSV UTF-8（逗号分隔）”后重新上传。"
+            ) from None
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _header_rows(
+    lines: Iterator[Sequence[object]],
+    columns: Sequence[str],
+    optional: Sequence[str],
+    max_rows: int,
+) -> Iterator[Row]:
+    header = [cell_text(cell) for cell in next(lines, ())]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    HEADER_COLUMN,
+                    f"缺少列：{'、'.join(missing)}。第一行应为列名："
+                    f"{'、'.join(columns)}；请使用导入模板。",
+                )
+            ]
+        )
+    position = {c: header.index(c) for c in [*columns, *optional] if c in header}
+    count = 0
+    for number, line in enumerate(lines, start=2):
+        if all(cell_text(cell) == "" for cell in line):
+            continue
+        count += 1
+        if count > max_rows:
+            raise InvalidInput(f"一次最多导入{max_rows}行，请把文件拆分后分批导入。")
+        values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
+        yield Row(number, values, [])

@@ -288,8 +288,11 @@ class WorkdayCalendar:
 
     def __init__(self) -> None:
         self._workdays: dict[int, frozenset[dt.date]] = {}
+        self._unknown: set[int] = set()  # asked once too: a list page asks for every row
 
     def _year(self, year: int) -> frozenset[dt.date]:
+        if year in self._unknown:
+            raise rules.CalendarUnknown(year)
         if year not in self._workdays:
             package = _package_workdays(year)
             overrides: dict[dt.date, bool] | None = None
@@ -300,6 +303,7 @@ class WorkdayCalendar:
                     )
                 )
             if package is None and overrides is None:
+                self._unknown.add(year)
                 raise rules.CalendarUnknown(year)
             if package is None:
                 package = frozenset(d for d in _days_of(year) if d.weekday() < 5)

@@ -5,3 +5,10 @@ class SubsidyConfig(AppConfig):
     name = "huimin.subsidy"
     label = "subsidy"
     verbose_name = "育儿补贴"
+
+    def ready(self) -> None:
+        from huimin.core.navigation import HOME_STATS
+        from huimin.subsidy.views.applications import home_stats
+
+        if home_stats not in HOME_STATS:
+            HOME_STATS.append(home_stats)

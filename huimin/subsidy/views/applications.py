@@ -1,20 +1,766 @@
-"""Pages of subsidy applications: a guardian applies, officials enter, review and confirm."""
+"""Pages of subsidy applications: a guardian applies and follows their applications; township
+and county officials enter applications on a guardian's behalf, review and confirm them, and
+record hukou moves, deaths and account changes.
+
+Each view resolves with a selector (404 outside the user's scope), calls one service per
+application and renders; a service's DomainError is shown next to the form's fields and
+nothing is saved."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from huimin.core import rules as core_rules
+from huimin.core.errors import DomainError, Forbidden, InvalidInput
+from huimin.core.http import AuthedRequest
+from huimin.core.models import Person, Region, User
+from huimin.core.navigation import HomeStat
+from huimin.core.selectors import WorkdayCalendar, region_list_for_user, timeline_for_user
+from huimin.core.spreadsheets import xlsx_response
+from huimin.subsidy import rules, selectors, services
+from huimin.subsidy.forms.applications import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    BankChangeForm,
+    ChildDeathForm,
+    DecisionForm,
+    HukouMoveForm,
+    SubsidyForm,
+)
+from huimin.subsidy.models import Application, ApplicationDecision, PaymentLine
+
+PAGE_SIZE = 50
+#: Rows one bulk action handles: two pages of the list.
+BULK_MAX = 2 * PAGE_SIZE
+Perm = core_rules.Perm
 
 
-def apply(request: HttpRequest) -> HttpResponse:  # placeholder, replaced by the pages work
-    return HttpResponse(status=501)
+def _today() -> dt.date:
+    return services.today()
 
 
-def application_list(request: HttpRequest) -> HttpResponse:  # placeholder
-    return HttpResponse(status=501)
+def _require(user: User, perm: core_rules.Perm) -> None:
+    if not user.can(perm):
+        raise Forbidden()
+
+
+def _is_citizen(user: User) -> bool:
+    return user.role == core_rules.Role.CITIZEN and not user.is_superuser
+
+
+def _form_errors(form: SubsidyForm, exc: DomainError) -> None:
+    """A service's field messages next to their fields (a field the form already faults keeps
+    its own message), the rest on top; a duplicate's or a refused step's message on top too,
+    since it says which application exists or what state it is in."""
+    if not exc.field_errors or not isinstance(exc, InvalidInput):
+        form.add_error(None, exc.message)
+    for field, message in exc.field_errors.items():
+        if field in form.fields and not form.fields[field].widget.is_hidden:
+            if field not in form.errors:
+                form.add_error(field, message)
+        elif isinstance(exc, InvalidInput):
+            form.add_error(None, message)
+
+
+def _hukou_regions() -> QuerySet[Region]:
+    """Every township and village of the city (public): where a child's hukou may be."""
+    return (
+        Region.objects.filter(level__in=services.HUKOU_LEVELS)
+        .select_related("parent", "parent__parent")
+        .order_by("path")
+    )
+
+
+def _official_hukou_regions(user: User) -> QuerySet[Region]:
+    """The townships and villages an official serves: where they may enter applications."""
+    return (
+        region_list_for_user(user=user)
+        .filter(level__in=services.HUKOU_LEVELS)
+        .select_related("parent__parent")
+        .order_by("path")
+    )
+
+
+def _filter_regions(user: User) -> list[Region]:
+    return list(
+        region_list_for_user(user=user)
+        .filter(level__in=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP])
+        .order_by("path")
+    )
+
+
+def _entitlement_text(application: Application) -> str:
+    entitlement = selectors.application_entitlement(application)
+    if not entitlement.eligible:
+        return _("按孩子的出生日期，没有可领取的月份。")
+    return _("按孩子的出生日期，预计可领取育儿补贴 %(total)s 元，共 %(months)s 个月。") % {
+        "total": rules.yuan_display(entitlement.total_amount_fen),
+        "months": entitlement.total_months,
+    }
+
+
+def _submit(request: AuthedRequest, form: ApplicationForm) -> Application | None:
+    """Hand the form to the service when it may pass: a form whose only faults are blank or
+    unknown choices still goes, so the service names every other problem at the same time (it
+    refuses those too, so nothing is saved)."""
+    valid = form.is_valid()
+    if not valid and not form.only_soft_errors():
+        return None
+    data = services.ApplicationInput(
+        child_name=form.value("child_name"),
+        child_resident_id=form.value("child_resident_id"),
+        birth_certificate=form.value("birth_certificate"),
+        region_code=form.value("region"),
+        relation=form.value("relation"),
+        bank_name=form.value("bank_name"),
+        bank_account=form.value("bank_account"),
+        account_holder=form.value("account_holder"),
+        phone=form.value("phone"),
+        applicant_name=form.value("applicant_name"),
+        applicant_resident_id=form.value("applicant_resident_id"),
+    )
+    try:
+        application = services.application_submit(actor=request.user, data=data)
+    except DomainError as exc:
+        _form_errors(form, exc)
+        return None
+    if not valid:  # the service accepted what the form doubted: the service decides
+        form.errors.clear()
+    return application
+
+
+def _with_yuan(lines: list[PaymentLine]) -> list[PaymentLine]:
+    for line in lines:
+        line.amount_yuan = rules.yuan_display(line.amount_fen)  # type: ignore[attr-defined]
+    return lines
+
+
+# --------------------------------------------------------------------------- the guardian
+
+
+def _citizen_applications(user: User) -> list[Application]:
+    """A guardian's applications with their decisions, payment lines and review clocks."""
+    applications = list(
+        selectors.applications_of_citizen(user)
+        .select_related("region__parent__parent", "previous_region")
+        .prefetch_related(
+            Prefetch("decisions", queryset=ApplicationDecision.objects.order_by("decided_at")),
+            Prefetch(
+                "lines",
+                queryset=PaymentLine.objects.exclude(status=PaymentLine.Status.CANCELLED)
+                .select_related("batch")
+                .order_by("-year", "-id"),
+            ),
+        )
+    )
+    calendar, today = WorkdayCalendar(), _today()
+    for a in applications:
+        a.clock = selectors.application_clock(a, today=today, calendar=calendar)  # type: ignore[attr-defined]
+        a.line_list = _with_yuan(list(a.lines.all()))  # type: ignore[attr-defined]
+        a.years = _entitlement_years(a, a.line_list)  # type: ignore[attr-defined]
+    return applications
+
+
+@login_required
+def apply(request: AuthedRequest) -> HttpResponse:
+    """申请育儿补贴: a guardian's applications (status, deadline, decisions, payments) and the
+    form to apply for a child."""
+    user = request.user
+    if not _is_citizen(user):
+        if user.can(Perm.SUBSIDY_ENTER):
+            return redirect("subsidy_application_enter")
+        raise Forbidden(_("网上申请育儿补贴请使用群众账号；工作人员请使用“代办申请”。"))
+    _require(user, Perm.SUBSIDY_APPLY)
+    form = ApplicationForm(request.POST or None, regions=_hukou_regions())
+    if request.method == "POST":
+        application = _submit(request, form)
+        if application is not None:
+            messages.success(
+                request,
+                _("已提交育儿补贴申请（编号 %(id)s），等待乡镇（街道）审核。")
+                % {"id": application.pk}
+                + _entitlement_text(application),
+            )
+            return redirect(f"{reverse('subsidy_apply')}#application-{application.pk}")
+    return render(
+        request,
+        "subsidy/apply.html",
+        {
+            "form": form,
+            "applications": _citizen_applications(user),
+            "linked": user.person_id is not None,
+            "review_days": rules.REVIEW_WORKING_DAYS,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- officials: list
+
+
+def _filters(
+    request: AuthedRequest, regions: list[Region]
+) -> tuple[ApplicationFilterForm, selectors.ApplicationFilters]:
+    form = ApplicationFilterForm(request.GET or None, regions=regions)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return form, selectors.ApplicationFilters(
+            q=data["q"],
+            region=data["region"],
+            status=data["status"],
+            channel=data["channel"],
+            overdue=data["overdue"],
+            submitted_from=data["submitted_from"],
+            submitted_to=data["submitted_to"],
+        )
+    return form, selectors.ApplicationFilters()
+
+
+def _rows(user: User, filters: selectors.ApplicationFilters) -> QuerySet[Application]:
+    # villages show their county too: one more join, not one query per row
+    return selectors.application_list_for_user(
+        user=user, filters=filters, today=_today()
+    ).select_related("region__parent__parent")
+
+
+def _query_without_page(request: AuthedRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _bulk_action(user: User) -> str:
+    """The bulk step a user may take on the list: the township's review or the county's
+    confirmation (a superuser reviews)."""
+    if user.can(Perm.SUBSIDY_REVIEW):
+        return "review"
+    if user.can(Perm.SUBSIDY_CONFIRM):
+        return "confirm"
+    return ""
+
+
+#: The status a bulk step takes applications from.
+BULK_FROM = {
+    "review": Application.Status.SUBMITTED,
+    "confirm": Application.Status.TOWNSHIP_APPROVED,
+}
+
+
+@login_required
+def application_list(request: AuthedRequest) -> HttpResponse:
+    """育儿补贴申请: the applications of the user's regions with their working-day clocks."""
+    user = request.user
+    if _is_citizen(user):
+        return redirect("subsidy_apply")
+    _require(user, Perm.SUBSIDY_VIEW)
+    form, filters = _filters(request, _filter_regions(user))
+    page: Page = Paginator(_rows(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    calendar, today = WorkdayCalendar(), _today()  # one calendar: each year is read once
+    action = _bulk_action(user)
+    for a in page:
+        a.clock = selectors.application_clock(a, today=today, calendar=calendar)  # type: ignore[attr-defined]
+        a.checkable = bool(action) and a.status == BULK_FROM[action]  # type: ignore[attr-defined]
+    template = "subsidy/_application_rows.html" if request.htmx else "subsidy/application_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            "bulk_action": action,
+            "can_enter": user.can(Perm.SUBSIDY_ENTER),
+            "review_days": rules.REVIEW_WORKING_DAYS,
+        },
+    )
+
+
+def _clock_text(clock: selectors.ReviewClock | None) -> str:
+    if clock is None:
+        return ""
+    if clock.pending_year:
+        return _("办结时限待定（%(year)s年节假日安排尚未录入）") % {"year": clock.pending_year}
+    left = clock.working_days_left or 0
+    if clock.overdue:
+        return _("已逾期 %(n)s 个工作日") % {"n": -left}
+    return _("剩余 %(n)s 个工作日") % {"n": left}
+
+
+def _region_parts(region: Region) -> tuple[str, str, str]:
+    """County, township and village names of a hukou region."""
+    if region.level == Region.Level.VILLAGE and region.parent is not None:
+        township = region.parent
+        county = township.parent
+        return (county.name if county else "", township.name, region.name)
+    if region.level == Region.Level.TOWNSHIP:
+        return (region.parent.name if region.parent else "", region.name, "")
+    return (region.name, "", "")
+
+
+@login_required
+def application_export(request: AuthedRequest) -> HttpResponse:
+    """The filtered list as .xlsx; resident IDs, phones and accounts masked."""
+    user = request.user
+    _require(user, Perm.SUBSIDY_VIEW)
+    _form, filters = _filters(request, _filter_regions(user))
+    calendar, today = WorkdayCalendar(), _today()
+
+    def row(a: Application) -> tuple[object, ...]:
+        clock = selectors.application_clock(a, today=today, calendar=calendar)
+        county, township, village = _region_parts(a.region)
+        deadline = clock.deadline if clock else a.deadline
+        return (
+            a.pk,
+            a.child.name,
+            a.child.masked_resident_id,
+            a.child_birth_date.isoformat(),
+            a.applicant.name,
+            a.applicant.masked_resident_id,
+            a.get_relation_display(),
+            county,
+            township,
+            village,
+            a.get_channel_display(),
+            a.submitted_on.isoformat(),
+            a.get_status_display(),
+            deadline.isoformat() if deadline else "",
+            _clock_text(clock),
+            "是" if clock and clock.overdue else "",
+            a.bank_name,
+            a.masked_bank_account,
+            a.account_name,
+            core_rules.mask_phone(a.phone),
+            a.stop_reason,
+        )
+
+    return xlsx_response(
+        "育儿补贴申请",
+        "育儿补贴申请",
+        [
+            "编号",
+            "孩子姓名",
+            "孩子身份证号（脱敏）",
+            "出生日期",
+            "申请人",
+            "申请人身份证号（脱敏）",
+            "与孩子关系",
+            "县（市、区）",
+            "乡镇（街道）",
+            "村（社区）",
+            "申请渠道",
+            "申请日期",
+            "状态",
+            "办结时限",
+            "办理进度",
+            "是否逾期",
+            "开户银行",
+            "银行账号（脱敏）",
+            "收款人",
+            "联系电话（脱敏）",
+            "停发原因",
+        ],
+        (row(a) for a in _rows(user, filters).iterator(chunk_size=2000)),
+    )
+
+
+def _back_to_list(query: str) -> str:
+    """The list with the filters the user had (only a query string is taken back)."""
+    clean = QueryDict(query or "").copy()
+    clean.pop("page", None)
+    encoded = clean.urlencode()
+    url = reverse("subsidy_application_list")
+    return f"{url}?{encoded}" if encoded else url
+
+
+@login_required
+@require_POST
+def application_bulk(request: AuthedRequest) -> HttpResponse:
+    """批量审核通过 / 批量确认: the same service for each checked row; says how many passed and
+    why each other one did not."""
+    user = request.user
+    action = request.POST.get("action", "")
+    if action not in BULK_FROM or _bulk_action(user) != action:
+        raise Forbidden()
+    back = _back_to_list(request.POST.get("query", ""))
+    ids = list(dict.fromkeys(int(v) for v in request.POST.getlist("ids") if v.isdigit()))
+    if not ids:
+        messages.error(request, _("请先勾选要办理的申请。"))
+        return redirect(back)
+    if len(ids) > BULK_MAX:
+        messages.error(
+            request,
+            _("一次最多批量办理 %(max)s 件，您勾选了 %(n)s 件。")
+            % {"max": BULK_MAX, "n": len(ids)},
+        )
+        return redirect(back)
+    names = dict(
+        selectors.application_list_for_user(user=user)
+        .filter(pk__in=ids)
+        .values_list("pk", "child__name")
+    )
+    service = services.application_review if action == "review" else services.application_confirm
+    done = 0
+    failures: list[str] = []
+    for application_id in ids:
+        try:
+            service(actor=user, application_id=application_id, approve=True)
+        except DomainError as exc:
+            who = names.get(application_id)
+            label = (
+                _("编号 %(id)s（%(name)s）") % {"id": application_id, "name": who}
+                if who
+                else _("编号 %(id)s") % {"id": application_id}
+            )
+            failures.append(f"{label}：{exc.message}")
+        else:
+            done += 1
+    verb = _("审核通过") if action == "review" else _("确认")
+    if done:
+        messages.success(request, _("已%(verb)s %(n)s 件。") % {"verb": verb, "n": done})
+    if failures:
+        messages.error(
+            request,
+            _("%(n)s 件未能%(verb)s：") % {"n": len(failures), "verb": verb} + "；".join(failures),
+        )
+    return redirect(back)
+
+
+# --------------------------------------------------------------------------- officials: enter
+
+
+@login_required
+def application_enter(request: AuthedRequest) -> HttpResponse:
+    """代办申请: a township or county official enters an application on a guardian's
+    behalf (counter channel)."""
+    user = request.user
+    _require(user, Perm.SUBSIDY_ENTER)
+    form = ApplicationForm(
+        request.POST or None, regions=_official_hukou_regions(user), counter=True
+    )
+    if request.method == "POST":
+        application = _submit(request, form)
+        if application is not None:
+            messages.success(
+                request,
+                _("已代办育儿补贴申请（编号 %(id)s）：%(child)s。")
+                % {"id": application.pk, "child": application.child.name}
+                + _entitlement_text(application),
+            )
+            return redirect("subsidy_application_detail", application_id=application.pk)
+    return render(
+        request,
+        "subsidy/application_enter.html",
+        {"form": form, "review_days": rules.REVIEW_WORKING_DAYS},
+    )
+
+
+# --------------------------------------------------------------------------- officials: detail
+
+
+def _entitlement_years(application: Application, lines: list[PaymentLine]) -> list[dict[str, Any]]:
+    """Each year the child is owed: months, amount, who pays, and what was paid."""
+    entitlement = selectors.application_entitlement(application)
+    latest: dict[int, PaymentLine] = {}
+    for line in lines:  # newest first: the first line of a year is its latest
+        latest.setdefault(line.year, line)
+    names = {application.region_id: application.region.name}
+    if application.previous_region_id and application.previous_region:
+        names[application.previous_region_id] = application.previous_region.name
+    return [
+        {
+            "year": y.year,
+            "months": y.months,
+            "amount": rules.yuan_display(y.amount_fen),
+            "payer": names.get(application.payer_region_id(y.year) or 0, ""),
+            "stopped": application.last_year is not None and y.year > application.last_year,
+            "line": latest.get(y.year),
+        }
+        for y in entitlement.years
+    ]
+
+
+def _detail(request: AuthedRequest, application: Application, **bound: SubsidyForm) -> HttpResponse:
+    """The application page; ``bound`` holds the one action form that was refused."""
+    user = request.user
+    lines = _with_yuan(list(selectors.application_lines(application)))
+    entitlement = selectors.application_entitlement(application)
+    open_status = application.status
+    can_review = user.can(Perm.SUBSIDY_REVIEW) and open_status == Application.Status.SUBMITTED
+    can_confirm = (
+        user.can(Perm.SUBSIDY_CONFIRM) and open_status == Application.Status.TOWNSHIP_APPROVED
+    )
+    can_change = user.can(Perm.SUBSIDY_CHANGE)
+    stopped = application.last_year is not None
+    forms: dict[str, Any] = {
+        "decision_form": bound.get("decision_form") or DecisionForm(),
+        "move_form": bound.get("move_form") or HukouMoveForm(regions=_hukou_regions()),
+        "death_form": bound.get("death_form") or ChildDeathForm(),
+        "bank_form": bound.get("bank_form")
+        or BankChangeForm(initial={"account_holder": application.account_holder}),
+    }
+    return render(
+        request,
+        "subsidy/application_detail.html",
+        {
+            "a": application,
+            "clock": selectors.application_clock(
+                application, today=_today(), calendar=WorkdayCalendar()
+            ),
+            "phone": core_rules.mask_phone(application.phone),
+            "years": _entitlement_years(application, lines),
+            "total": rules.yuan_display(entitlement.total_amount_fen),
+            "total_months": entitlement.total_months,
+            "decisions": list(selectors.application_decisions(application)),
+            "lines": lines,
+            "timeline": timeline_for_user(user=user, obj=application),
+            "can_review": can_review,
+            "can_confirm": can_confirm,
+            "can_move": can_change and not stopped,
+            "can_death": can_change and application.child.status != Person.Status.DECEASED,
+            "can_bank": user.can(Perm.SUBSIDY_ENTER),
+            "open_form": next(iter(bound), ""),
+            **forms,
+        },
+    )
+
+
+def _get(request: AuthedRequest, application_id: int) -> Application:
+    return selectors.application_get_for_user(user=request.user, application_id=application_id)
+
+
+@login_required
+def application_detail(request: AuthedRequest, application_id: int) -> HttpResponse:
+    """One application: child, applicant (masked), entitlement, clock, decisions, payments,
+    timeline, and the steps the user may take."""
+    if _is_citizen(request.user):
+        return redirect("subsidy_apply")
+    return _detail(request, _get(request, application_id))
+
+
+def _back(application: Application, message: str, request: AuthedRequest) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("subsidy_application_detail", application_id=application.pk)
+
+
+def _decide(request: AuthedRequest, application_id: int, *, level: str) -> HttpResponse:
+    application = _get(request, application_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["outcome"] == "approve"
+        service = services.application_review if level == "review" else services.application_confirm
+        try:
+            application = service(
+                actor=request.user,
+                application_id=application.pk,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            return _back(
+                application,
+                _("编号 %(id)s：%(status)s。")
+                % {"id": application.pk, "status": application.get_status_display()},
+                request,
+            )
+    return _detail(request, application, decision_form=form)
+
+
+@login_required
+@require_POST
+def application_review(request: AuthedRequest, application_id: int) -> HttpResponse:
+    """乡镇审核: passed on to the county, or refused with a reason."""
+    _require(request.user, Perm.SUBSIDY_REVIEW)
+    return _decide(request, application_id, level="review")
+
+
+@login_required
+@require_POST
+def application_confirm(request: AuthedRequest, application_id: int) -> HttpResponse:
+    """县级确认: confirmed for payment, or refused with a reason."""
+    _require(request.user, Perm.SUBSIDY_CONFIRM)
+    return _decide(request, application_id, level="confirm")
+
+
+@login_required
+@require_POST
+def application_hukou_move(request: AuthedRequest, application_id: int) -> HttpResponse:
+    """户籍迁移: to another township or village of the city, or out of the city."""
+    _require(request.user, Perm.SUBSIDY_CHANGE)
+    application = _get(request, application_id)
+    form = HukouMoveForm(request.POST, regions=_hukou_regions())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_hukou_move(
+                actor=request.user,
+                application_id=application.pk,
+                moved_on=data["moved_on"],
+                region_code="" if data["out_of_city"] else data["region"],
+                out_of_city=data["out_of_city"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            if application.last_year is not None and data["out_of_city"]:
+                done = _("已登记户籍迁出本市：%(year)s年度后停发。") % {
+                    "year": application.last_year
+                }
+            else:
+                done = _("已登记户籍迁移：自%(year)s年度起由%(region)s发放。") % {
+                    "year": application.region_from_year,
+                    "region": application.region.name,
+                }
+            return _back(application, done, request)
+    return _detail(request, application, move_form=form)
+
+
+@login_required
+@require_POST
+def application_child_death(request: AuthedRequest, application_id: int) -> HttpResponse:
+    """孩子死亡: nothing is paid after the year of death."""
+    _require(request.user, Perm.SUBSIDY_CHANGE)
+    application = _get(request, application_id)
+    form = ChildDeathForm(request.POST)
+    if form.is_valid():
+        try:
+            application = services.application_child_death(
+                actor=request.user,
+                application_id=application.pk,
+                died_on=form.cleaned_data["died_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            return _back(
+                application,
+                _("已登记孩子死亡：%(year)s年度后停发。") % {"year": application.last_year},
+                request,
+            )
+    return _detail(request, application, death_form=form)
+
+
+@login_required
+@require_POST
+def application_bank_change(request: AuthedRequest, application_id: int) -> HttpResponse:
+    """Change the account the child is paid to; lines already written keep theirs."""
+    _require(request.user, Perm.SUBSIDY_ENTER)
+    application = _get(request, application_id)
+    form = BankChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.application_bank_change(
+                actor=request.user,
+                application_id=application.pk,
+                bank_name=data["bank_name"],
+                bank_account=data["bank_account"],
+                account_holder=data["account_holder"],
+            )
+        except DomainError as exc:
+            _form_errors(form, exc)
+        else:
+            return _back(
+                application,
+                _("已更换收款账户：%(bank)s %(account)s（收款人%(name)s）。")
+                % {
+                    "bank": application.bank_name,
+                    "account": application.masked_bank_account,
+                    "name": application.account_name,
+                },
+                request,
+            )
+    return _detail(request, application, bank_form=form)
+
+
+# --------------------------------------------------------------------------- home page
+
+
+def home_stats(user: User) -> list[HomeStat]:
+    """Subsidy figures on a home page: what waits for a township or county official and what
+    is overdue; a guardian's own applications."""
+    if _is_citizen(user):
+        if not user.can(Perm.SUBSIDY_APPLY):
+            return []
+        mine = selectors.application_scope(user)
+        waiting = mine.filter(selectors.OPEN_Q).count()
+        return [
+            (
+                gettext_lazy("我的育儿补贴申请"),
+                mine.count(),
+                _("件（审核中 %(n)s 件）") % {"n": waiting},
+            )
+        ]
+    if not user.can(Perm.SUBSIDY_VIEW):
+        return []
+    today = _today()
+    scope = selectors.application_list_for_user(user=user, today=today)
+    overdue = selectors.application_list_for_user(
+        user=user, filters=selectors.ApplicationFilters(overdue=True), today=today
+    ).count()
+    action = _bulk_action(user)
+    if action:
+        label = (
+            gettext_lazy("待乡镇审核的补贴申请")
+            if action == "review"
+            else gettext_lazy("待县级确认的补贴申请")
+        )
+        waiting = scope.filter(status=BULK_FROM[action]).count()
+        return [(label, waiting, _("件")), (gettext_lazy("逾期未办结的补贴申请"), overdue, _("件"))]
+    return [
+        (gettext_lazy("育儿补贴申请"), scope.count(), _("件")),
+        (gettext_lazy("逾期未办结的补贴申请"), overdue, _("件")),
+    ]
 
 
 urlpatterns = [
     path("apply/", apply, name="subsidy_apply"),
     path("applications/", application_list, name="subsidy_application_list"),
+    path("applications/export.xlsx", application_export, name="subsidy_application_export"),
+    path("applications/new/", application_enter, name="subsidy_application_enter"),
+    path("applications/bulk/", application_bulk, name="subsidy_application_bulk"),
+    path(
+        "applications/<int:application_id>/",
+        application_detail,
+        name="subsidy_application_detail",
+    ),
+    path(
+        "applications/<int:application_id>/review/",
+        application_review,
+        name="subsidy_application_review",
+    ),
+    path(
+        "applications/<int:application_id>/confirm/",
+        application_confirm,
+        name="subsidy_application_confirm",
+    ),
+    path(
+        "applications/<int:application_id>/hukou/",
+        application_hukou_move,
+        name="subsidy_application_hukou_move",
+    ),
+    path(
+        "applications/<int:application_id>/death/",
+        application_child_death,
+        name="subsidy_application_child_death",
+    ),
+    path(
+        "applications/<int:application_id>/bank/",
+        application_bank_change,
+        name="subsidy_application_bank_change",
+    ),
 ]
