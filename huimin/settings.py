@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -108,6 +109,12 @@ else:
                     "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
+            },
+            # Tests use a file, not the in-memory default: the browser tests' live server, a
+            # batch task in a thread and the test itself then each have their own connection,
+            # as in production (an in-memory database shares one connection between threads).
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"huimin-test-{os.getpid()}.sqlite3")
             },
         }
     }

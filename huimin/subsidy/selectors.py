@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -85,7 +85,8 @@ def application_list_for_user(
 ) -> QuerySet[Application]:
     """Applications in scope, newest first, with child, applicant and region in the same
     query. A region filter outside the user's scope is NotFound."""
-    _require(user, core_rules.Perm.SUBSIDY_VIEW)
+    if not (user.can(core_rules.Perm.SUBSIDY_VIEW) or user.can(core_rules.Perm.SUBSIDY_APPLY)):
+        raise Forbidden()  # a guardian reaches their own (application_scope)
     filters = filters or ApplicationFilters()
     qs = application_scope(user)
     if filters.region:
@@ -259,6 +260,7 @@ class BatchTotals:
         live = self.lines - self.cancelled
         return (
             batch.line_count == live
+            and batch.total_fen == self.amount_fen
             and batch.paid_count == self.paid
             and batch.paid_fen == self.paid_fen
             and batch.failed_count == self.failed
@@ -299,14 +301,256 @@ def batch_candidates(batch: PaymentBatch) -> QuerySet[Application]:
             Q(region_from_year__lte=year, region__path__startswith=path)
             | Q(region_from_year__gt=year, previous_region__path__startswith=path)
         )
-    taken = PaymentLine.objects.filter(
-        child_id=OuterRef("child_id"),
-        year=year,
-        status__in=[PaymentLine.Status.PENDING, PaymentLine.Status.PAID],
+    # "No pending or paid line yet" as a scalar subquery, not NOT EXISTS: PostgreSQL turns
+    # NOT EXISTS into an anti-join planned from the lines table's statistics, which are stale
+    # while a batch is writing its lines (on a first batch it scanned every line for every
+    # application, chunk after chunk); a scalar subquery is always one index probe per row.
+    taken = (
+        PaymentLine.objects.filter(
+            child_id=OuterRef("child_id"),
+            year=year,
+            status__in=[PaymentLine.Status.PENDING, PaymentLine.Status.PAID],
+        )
+        .order_by()
+        .values("pk")[:1]
     )
-    return qs.filter(~Exists(taken))
+    return qs.alias(taken_line=Subquery(taken)).filter(taken_line__isnull=True)
 
 
 def batch_pending_line_ids(batch: PaymentBatch) -> set[int]:
     """Ids of a batch's lines still waiting for the bank (to check a result file against)."""
     return set(batch.lines.filter(status=PaymentLine.Status.PENDING).values_list("pk", flat=True))
+
+
+# --- dashboard ----------------------------------------------------------------------------
+# Figures of the subsidy dashboard (育儿补贴统计), by county and by month, and the check of
+# every batch's stored totals against its lines; a constant number of grouped queries
+# whatever the number of applications. Also the batch page's timeline. (Imports here so that
+# this section stays an append to the module.)
+
+from typing import Any  # noqa: E402
+
+from django.db.models import CharField, Func, Max  # noqa: E402
+from django.db.models.functions import Substr  # noqa: E402
+
+from huimin.core.selectors import (  # noqa: E402
+    TimelineEntry,
+    region_paths_for_user,
+    timeline_for,
+)
+
+
+class YearMonth(Func):
+    """``YYYY-MM`` of a date column, computed by the database: plain SQL on both backends
+    (Django's ExtractMonth runs as a Python function per row on SQLite)."""
+
+    output_field = CharField()
+    template = "SUBSTR(CAST(%(expressions)s AS CHAR(10)), 1, 7)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="SUBSTR(%(expressions)s, 1, 7)")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="TO_CHAR(%(expressions)s, 'YYYY-MM')")
+
+
+@dataclass(frozen=True)
+class CountyFigures:
+    """One county's row of the dashboard (or the totals row)."""
+
+    code: str
+    name: str
+    applications: int = 0
+    confirmed: int = 0
+    rejected: int = 0
+    open: int = 0
+    overdue: int = 0
+    paid_children: int = 0
+    paid_fen: int = 0
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """Applications submitted in a month, and how many of them are confirmed by now."""
+
+    month: str  # "2025-03"
+    submitted: int
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class BatchCheck:
+    """A batch's stored totals next to the sum of its lines."""
+
+    batch: PaymentBatch
+    totals: BatchTotals
+
+    @property
+    def matches(self) -> bool:
+        return self.totals.matches(self.batch)
+
+    @property
+    def voided(self) -> bool:
+        """A batch sent back: its lines are void, there is nothing left to compare."""
+        return self.batch.status == PaymentBatch.Status.REJECTED
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: int  # the payment year of the paid figures and the batches
+    counties: list[CountyFigures]
+    total: CountyFigures
+    months: list[MonthFigures]
+    batches: list[BatchCheck]
+
+
+def dashboard_years() -> list[int]:
+    """The payment years the dashboard offers, newest first."""
+    return list(range(timezone.localdate().year, rules.PROGRAMME_START.year - 1, -1))
+
+
+def dashboard_default_year(user: User) -> int:
+    """The newest payment year with money paid by a batch in the user's scope, else the
+    newest with a batch, else this year."""
+    agg = batch_scope(user).aggregate(paid=Max("year", filter=Q(paid_count__gt=0)), any=Max("year"))
+    return int(agg["paid"] or agg["any"] or timezone.localdate().year)
+
+
+def _counties_in_scope(user: User) -> list[Region]:
+    """The counties a user's regions lie in or cover (a township official: their county)."""
+    paths = region_paths_for_user(user)
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("code")
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path) | Q(path=path[:_COUNTY_PATH_LENGTH])
+    return list(counties.filter(q))
+
+
+#: A county's path, "140800/140802/": the city's code and the county's, six digits and a slash
+#: each (GB/T 2260); the first characters of any path below it.
+_COUNTY_PATH_LENGTH = 14
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = (int(part) for part in first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _totals_of(agg: dict[str, Any]) -> BatchTotals:
+    """BatchTotals from a grouped row of ``n_<field>`` sums (none for a batch without lines)."""
+    return BatchTotals(
+        **{key: agg.get(f"n_{key}") or 0 for key in BatchTotals.__dataclass_fields__}
+    )
+
+
+def subsidy_dashboard(
+    *, user: User, year: int | None = None, today: dt.date | None = None
+) -> Dashboard:
+    """Applications (all, confirmed, rejected, open, overdue) by the county of the child's
+    hukou, children paid and amounts for a payment year by the paying county, applications
+    submitted and confirmed by month, and each batch of the year with its stored totals and
+    the sum of its lines; all within the user's regions, in six queries."""
+    _require(user, core_rules.Perm.SUBSIDY_VIEW)
+    today = today or timezone.localdate()
+    year = year or dashboard_default_year(user)
+    counties = _counties_in_scope(user)
+    county_of = Substr("region__path", 1, _COUNTY_PATH_LENGTH)
+    status = Application.Status
+    applications = {
+        row["county"]: row
+        for row in Application.objects.filter(region_scope_q(user))
+        .annotate(county=county_of)
+        .values("county")
+        .annotate(
+            applications=Count("id"),
+            confirmed=Count("id", filter=Q(status=status.CONFIRMED)),
+            rejected=Count("id", filter=Q(status=status.REJECTED)),
+            open=Count("id", filter=OPEN_Q),
+            overdue=Count("id", filter=OPEN_Q & Q(deadline__lt=today)),
+        )
+        .order_by()
+    }
+    # One paid line per child and year (the unique constraint): lines counted are children.
+    paid = {
+        row["county"]: row
+        for row in PaymentLine.objects.filter(
+            region_scope_q(user), year=year, status=PaymentLine.Status.PAID
+        )
+        .annotate(county=county_of)
+        .values("county")
+        .annotate(paid_children=Count("id"), paid_fen=Sum("amount_fen"))
+        .order_by()
+    }
+    rows = []
+    for county in counties:
+        a = applications.get(county.path, {})
+        p = paid.get(county.path, {})
+        rows.append(
+            CountyFigures(
+                code=county.code,
+                name=county.name,
+                applications=a.get("applications", 0),
+                confirmed=a.get("confirmed", 0),
+                rejected=a.get("rejected", 0),
+                open=a.get("open", 0),
+                overdue=a.get("overdue", 0),
+                paid_children=p.get("paid_children", 0),
+                paid_fen=p.get("paid_fen") or 0,
+            )
+        )
+    numbers = [f for f in CountyFigures.__dataclass_fields__ if f not in ("code", "name")]
+    total = CountyFigures(
+        code="", name="合计", **{f: sum(getattr(r, f) for r in rows) for f in numbers}
+    )
+
+    by_month = {
+        row["month"]: row
+        for row in Application.objects.filter(region_scope_q(user))
+        .annotate(month=YearMonth("submitted_on"))
+        .values("month")
+        .annotate(submitted=Count("id"), confirmed=Count("id", filter=Q(status=status.CONFIRMED)))
+        .order_by("month")
+    }
+    months = [
+        MonthFigures(
+            month=month,
+            submitted=by_month.get(month, {}).get("submitted", 0),
+            confirmed=by_month.get(month, {}).get("confirmed", 0),
+        )
+        for month in (_month_range(min(by_month), max(by_month)) if by_month else [])
+    ]
+
+    batches = list(
+        batch_scope(user).filter(year=year).select_related("region", "created_by").order_by("id")
+    )
+    line = PaymentLine.Status
+    sums = {
+        row.pop("batch_id"): row
+        for row in PaymentLine.objects.filter(batch__in=[b.pk for b in batches])
+        .values("batch_id")
+        .annotate(
+            n_lines=Count("id"),
+            n_amount_fen=Sum("amount_fen", filter=~Q(status=line.CANCELLED)),
+            n_pending=Count("id", filter=Q(status=line.PENDING)),
+            n_paid=Count("id", filter=Q(status=line.PAID)),
+            n_paid_fen=Sum("amount_fen", filter=Q(status=line.PAID)),
+            n_failed=Count("id", filter=Q(status=line.FAILED)),
+            n_failed_fen=Sum("amount_fen", filter=Q(status=line.FAILED)),
+            n_cancelled=Count("id", filter=Q(status=line.CANCELLED)),
+        )
+        .order_by()
+    }
+    checks = [BatchCheck(batch=b, totals=_totals_of(sums.get(b.pk, {}))) for b in batches]
+    return Dashboard(year=year, counties=rows, total=total, months=months, batches=checks)
+
+
+def batch_timeline(*, user: User, batch: PaymentBatch) -> list[TimelineEntry]:
+    """A batch's timeline: the whole audit trail for roles that read audit trails, its state
+    changes (created, built, approved, bank results) for the finance officers who run it."""
+    if user.can(core_rules.Perm.AUDIT_VIEW):
+        return timeline_for(batch)
+    return [entry for entry in timeline_for(batch) if entry.kind == "event"]

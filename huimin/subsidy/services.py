@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -486,12 +486,27 @@ def _cancel_pending_after(application: Application, *, last_year: int | None) ->
     """Lines not yet sent to the bank for years after payment stopped are void."""
     if last_year is None:
         return
-    PaymentLine.objects.filter(
+    lines = PaymentLine.objects.filter(
         application=application,
         year__gt=last_year,
         status=PaymentLine.Status.PENDING,
         batch__status__in=[PaymentBatch.Status.RUNNING, PaymentBatch.Status.BUILT],
-    ).update(status=PaymentLine.Status.CANCELLED)
+    )
+    batch_ids = set(lines.values_list("batch_id", flat=True))
+    lines.update(status=PaymentLine.Status.CANCELLED)
+    for batch in PaymentBatch.objects.select_for_update().filter(
+        pk__in=batch_ids, status=PaymentBatch.Status.BUILT
+    ):
+        _batch_totals_store(batch)  # a running batch stores its totals when it finishes
+
+
+def _batch_totals_store(batch: PaymentBatch) -> None:
+    """Store a built batch's line count and total from its pending lines."""
+    agg = batch.lines.filter(status=PaymentLine.Status.PENDING).aggregate(
+        n=Count("id"), fen=Coalesce(Sum("amount_fen"), 0)
+    )
+    batch.line_count, batch.total_fen = agg["n"], agg["fen"]
+    batch.save(update_fields=["line_count", "total_fen", "updated_at"])
 
 
 def application_bank_change(
@@ -556,7 +571,7 @@ BATCH_TRANSITIONS: dict[str, set[str]] = {
 }
 
 #: Applications handled per committed chunk while a batch is built.
-BATCH_CHUNK = 5000
+BATCH_CHUNK = 20_000
 
 
 def batch_create(*, actor: User, year: int, region_code: str, name: str = "") -> PaymentBatch:
@@ -615,18 +630,99 @@ _LINE_COLUMNS = (
 )
 
 
-def _insert_lines(rows: Sequence[tuple[int | str, ...]]) -> None:
-    """Insert payment lines in one statement per chunk. A line the unique constraint refuses
-    (the child is already pending or paid for that year, by another batch or an earlier run)
-    is skipped: ``ON CONFLICT DO NOTHING`` on both SQLite and PostgreSQL."""
+def _months_by_birth(year: int) -> list[tuple[dt.date, int]]:
+    """The months ``rules.months_in_year`` owes for ``year``, as runs of birth dates: each
+    ``(end, months)`` covers the birth dates from the previous run's end (the window's start
+    for the first) up to ``end`` excluded. The rules count whole months (the day of birth never
+    matters), so each calendar month of the window is asked once — and checked on its first
+    and last day."""
+    start, last = rules.birth_date_window(year)
+    runs: list[tuple[dt.date, int]] = []
+    month = dt.date(start.year, start.month, 1)
+    while month <= last:
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        months = rules.months_in_year(month, year)
+        if rules.months_in_year(following - dt.timedelta(days=1), year) != months:
+            raise AssertionError(f"the months owed for {year} depend on the day of birth")
+        if runs and runs[-1][1] == months:
+            runs[-1] = (following, months)
+        else:
+            runs.append((following, months))
+        month = following
+    return runs
+
+
+def _insert_lines(batch: PaymentBatch, *, after: int, upto: int) -> int:
+    """Write the lines of the candidates with ids in ``(after, upto]`` in one set-based
+    ``INSERT … SELECT`` (no row passes through Python): the months and amount from the rules
+    (``_months_by_birth``), the payer region of the year (``Application.payer_region_id``),
+    the account of the application. A line the unique constraint refuses (the child is already
+    pending or paid for that year, by another batch or an earlier run) is skipped:
+    ``ON CONFLICT DO NOTHING`` on both SQLite and PostgreSQL. Returns the lines written."""
+    year, per_month = batch.year, batch.fen_per_month
+    runs = _months_by_birth(year)
+    months = Case(
+        *(When(child_birth_date__lt=end, then=Value(n)) for end, n in runs),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    amount = Case(
+        *(When(child_birth_date__lt=end, then=Value(n * per_month)) for end, n in runs),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    payer = Case(
+        When(Q(region_from_year__lte=year) | Q(previous_region__isnull=True), then=F("region_id")),
+        default=F("previous_region_id"),
+    )
+    select = (
+        selectors.batch_candidates(batch)
+        .filter(pk__gt=after, pk__lte=upto)
+        .annotate(
+            line_batch=Value(batch.pk, output_field=IntegerField()),
+            line_year=Value(year, output_field=IntegerField()),
+            line_months=months,
+            line_amount=amount,
+            line_region=payer,
+            line_status=Value(PaymentLine.Status.PENDING.value, output_field=CharField()),
+            line_reason=Value("", output_field=CharField()),
+        )
+        .filter(line_months__gt=0)
+        .order_by("pk")
+        .values_list(
+            "line_batch",
+            "pk",
+            "child_id",
+            "line_year",
+            "line_months",
+            "line_amount",
+            "line_region",
+            "account_name",
+            "bank_name",
+            "bank_account",
+            "line_status",
+            "line_reason",
+        )
+    )
+    sql, params = select.query.sql_with_params()
     table = PaymentLine._meta.db_table
     columns = ", ".join(_LINE_COLUMNS)
-    marks = ", ".join(["%s"] * len(_LINE_COLUMNS))
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING",  # noqa: S608 - fixed identifiers
-            rows,
+        cursor.execute(
+            # The SELECT always has a WHERE clause, which SQLite needs before ON CONFLICT.
+            f"INSERT INTO {table} ({columns}) {sql} ON CONFLICT DO NOTHING",  # noqa: S608 - fixed identifiers, the ORM's SQL
+            params,
         )
+        return max(cursor.rowcount, 0)
+
+
+def _without_jit() -> None:
+    """On PostgreSQL, no JIT compilation in this transaction: a chunk's queries are short
+    index walks whose cost estimate (one probe per row) crosses ``jit_above_cost``, and the
+    compilation (about 0.2 s) would cost more than the query."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
 def batch_run(
@@ -636,12 +732,18 @@ def batch_run(
     on_chunk: Callable[[PaymentBatch], None] | None = None,
 ) -> PaymentBatch:
     """Build a batch: every candidate (``selectors.batch_candidates``) gets one line with the
-    months the rules give for the year. Each chunk commits with the batch's cursor, so a run
-    killed halfway resumes where it stopped when run again; the unique constraint keeps any
-    child from a second pending or paid line whatever runs at once. Idempotent."""
+    months the rules give for the year. The candidates are taken in id order, ``chunk_size``
+    at a time; each chunk commits with the batch's cursor, so a run killed halfway resumes
+    where it stopped when run again; the unique constraint keeps any child from a second
+    pending or paid line whatever runs at once. Idempotent."""
     with transaction.atomic():
-        batch = PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch_id)
+        batch = (
+            PaymentBatch.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .get(pk=batch_id)
+        )
         if batch.status == PaymentBatch.Status.CREATED:
+            _without_jit()
             batch.expected = selectors.batch_candidates(batch).count()
             batch.started_at = timezone.now()
             batch.save(update_fields=["expected", "started_at", "updated_at"])
@@ -655,64 +757,26 @@ def batch_run(
     while True:
         with transaction.atomic():
             batch = (
-                PaymentBatch.objects.select_for_update().select_related("region").get(pk=batch_id)
+                PaymentBatch.objects.select_for_update(of=("self",))
+                .select_related("region")
+                .get(pk=batch_id)
             )
             if batch.status != PaymentBatch.Status.RUNNING:
                 return batch
-            chunk = list(
+            _without_jit()
+            # The next chunk: its size and last id, read in the database.
+            window = (
                 selectors.batch_candidates(batch)
                 .filter(pk__gt=batch.cursor)
                 .order_by("pk")
-                .values_list(
-                    "pk",
-                    "child_id",
-                    "child_birth_date",
-                    "region_id",
-                    "previous_region_id",
-                    "region_from_year",
-                    "account_name",
-                    "bank_name",
-                    "bank_account",
-                )[:chunk_size]
+                .values("pk")[:chunk_size]
+                .aggregate(n=Count("pk"), last=Max("pk"))
             )
-            if not chunk:
+            if not window["n"]:
                 return _batch_finish(batch)
-            year, per_month = batch.year, batch.fen_per_month
-            rows: list[tuple[int | str, ...]] = []
-            for (
-                pk,
-                child_id,
-                born,
-                region_id,
-                previous_id,
-                from_year,
-                holder,
-                bank,
-                account,
-            ) in chunk:
-                months = rules.months_in_year(born, year)
-                if not months:
-                    continue
-                payer = region_id if year >= from_year or previous_id is None else previous_id
-                rows.append(
-                    (
-                        batch.pk,
-                        pk,
-                        child_id,
-                        year,
-                        months,
-                        months * per_month,
-                        payer,
-                        holder,
-                        bank,
-                        account,
-                        PaymentLine.Status.PENDING,
-                        "",
-                    )
-                )
-            _insert_lines(rows)
-            batch.cursor = chunk[-1][0]
-            batch.processed += len(chunk)
+            _insert_lines(batch, after=batch.cursor, upto=window["last"])
+            batch.cursor = window["last"]
+            batch.processed += window["n"]
             batch.save(update_fields=["cursor", "processed", "updated_at"])
         if on_chunk is not None:
             on_chunk(batch)
@@ -720,14 +784,10 @@ def batch_run(
 
 def _batch_finish(batch: PaymentBatch) -> PaymentBatch:
     """Store the batch's totals from its lines and mark it built (inside the caller's lock)."""
-    agg = batch.lines.filter(status=PaymentLine.Status.PENDING).aggregate(
-        n=Count("id"), fen=Coalesce(Sum("amount_fen"), 0)
-    )
-    batch.line_count = agg["n"]
-    batch.total_fen = agg["fen"]
+    _batch_totals_store(batch)
     batch.processed = max(batch.processed, batch.expected)
     batch.built_at = timezone.now()
-    batch.save(update_fields=["line_count", "total_fen", "processed", "built_at", "updated_at"])
+    batch.save(update_fields=["processed", "built_at", "updated_at"])
     record_transition(
         obj=batch,
         allowed=BATCH_TRANSITIONS,
@@ -769,7 +829,13 @@ def batch_decide(*, actor: User, batch_id: int, approve: bool, reason: str = "")
     return batch
 
 
-def batch_bank_file(*, actor: User, batch_id: int, ip_address: str | None = None) -> PaymentBatch:
+def batch_bank_file(
+    *,
+    actor: User,
+    batch_id: int,
+    ip_address: str | None = None,
+    purpose: str = "导出银行发放文件",
+) -> PaymentBatch:
     """Allow the export of an approved batch's payment file (full ID and account numbers for
     the bank) and log it as a view of unmasked data. Raises Forbidden, InvalidTransition."""
     _require(actor, core_rules.Perm.BATCH_MAKE)
@@ -783,7 +849,7 @@ def batch_bank_file(*, actor: User, batch_id: int, ip_address: str | None = None
         content_type=ContentType.objects.get_for_model(PaymentBatch),
         object_id=batch.pk,
         fields="发放明细的身份证号、银行账号",
-        purpose="导出银行发放文件",
+        purpose=purpose,
         ip_address=ip_address,
     )
     return batch
@@ -808,7 +874,7 @@ def batch_result_apply(
     sha256: str,
 ) -> BankResultImport:
     """Mark an approved batch's lines paid or failed from the bank's result (checked row by
-    row before: see ``imports.bank_result_import``). Only pending lines change; a failed line
+    row before: see ``bankfiles.result_import``). Only pending lines change; a failed line
     frees the child for a later batch. The batch is settled when no line is pending.
     Raises InvalidTransition, Duplicate, Forbidden."""
     _require(actor, core_rules.Perm.BATCH_MAKE)
@@ -831,22 +897,17 @@ def batch_result_apply(
         )
         day = today()
         pending = batch.lines.filter(status=PaymentLine.Status.PENDING)
-        paid_ids = [r.line_id for r in results if r.paid]
-        for start in range(0, len(paid_ids), 900):
-            pending.filter(pk__in=paid_ids[start : start + 900]).update(
-                status=PaymentLine.Status.PAID, result_import=record, settled_on=day
-            )
-        by_reason: dict[tuple[str, dt.date | None], list[int]] = {}
+        # one UPDATE per outcome, reason and date, in slices the SQL parameter limit allows
+        groups: dict[tuple[bool, str, dt.date], list[int]] = {}
         for r in results:
-            if not r.paid:
-                by_reason.setdefault((r.reason, r.settled_on), []).append(r.line_id)
-        for (reason, settled_on), ids in by_reason.items():
+            groups.setdefault((r.paid, r.reason, r.settled_on or day), []).append(r.line_id)
+        for (paid, reason, settled_on), ids in groups.items():
             for start in range(0, len(ids), 900):
                 pending.filter(pk__in=ids[start : start + 900]).update(
-                    status=PaymentLine.Status.FAILED,
-                    failure_reason=reason[:200],
+                    status=PaymentLine.Status.PAID if paid else PaymentLine.Status.FAILED,
+                    failure_reason="" if paid else reason[:200],
                     result_import=record,
-                    settled_on=settled_on or day,
+                    settled_on=settled_on,
                 )
         totals = selectors.batch_totals(batch)
         batch.paid_count, batch.paid_fen = totals.paid, totals.paid_fen
