@@ -88,6 +88,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount("evaluator", User.Role.EVALUATOR, "杨慧", "运城幼儿师范高等专科学校", ("140800",)),
     DemoAccount("finance", User.Role.FINANCE, "周建军", "运城市财政局", ("140800",)),
+    # the checker of maker–checker: approves the batches "finance" makes
+    DemoAccount("finance2", User.Role.FINANCE, "刘芳", "运城市财政局", ("140800",)),
     DemoAccount("adjuster", User.Role.ADJUSTER, "吴磊", "中国人保财险平陆支公司", ("140829",)),
     DemoAccount("federation", User.Role.FEDERATION, "韩冰", "万荣县残疾人联合会", ("140822",)),
     DemoAccount("doctor", User.Role.DOCTOR, "马文斌", "运城市中心医院", ("140800",)),
@@ -195,6 +197,28 @@ def build_people(ctx: DemoContext) -> None:
         ctx.log(f"  人员：{name} {len(people)} 人（累计 {total}）")
 
 
+#: The demo guardian lives in 盐湖区北城街道, the demo township official's township.
+CITIZEN_REGION = "140802100"
+
+
+def _citizen_person(ctx: DemoContext) -> Person:
+    """The demo citizen's own record: a mother in her thirties who can apply for her
+    children's childcare subsidy."""
+    birth = dt.date(ctx.rng.randint(1990, 1996), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
+    person = Person(
+        resident_id=random_resident_id(ctx, CITIZEN_REGION[:6], birth, "F"),
+        name=ctx.faker.last_name() + ctx.faker.first_name_female(),
+        birth_date=birth,
+        sex="F",
+        phone=random_phone(ctx.rng),
+        bank_name=BANKS[1],
+        bank_account=random_bank_account(ctx.rng),
+        region=ctx.regions[CITIZEN_REGION],
+    )
+    person.save()
+    return person
+
+
 def build_accounts(ctx: DemoContext) -> None:
     password = settings.DEMO_PASSWORD
     for account in DEMO_ACCOUNTS:
@@ -207,11 +231,8 @@ def build_accounts(ctx: DemoContext) -> None:
             is_superuser=account.staff,
         )
         if account.role == User.Role.CITIZEN:
-            person = _random_person(ctx, "140829")
-            person.region = ctx.regions["140829102"]  # 平陆县张村镇
-            person.save()
-            user.person = person
-            user.full_name = person.name
+            user.person = _citizen_person(ctx)
+            user.full_name = user.person.name
         user.set_password(password)
         user.save()
         user.regions.set([ctx.regions[c] for c in account.regions])

@@ -287,7 +287,7 @@ class PaymentLine(models.Model):
     months = models.PositiveSmallIntegerField("月数")
     amount_fen = models.PositiveIntegerField("金额（分）")
     region = models.ForeignKey(
-        Region, verbose_name="发放地", on_delete=models.PROTECT, related_name="+"
+        Region, verbose_name="发放地", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     account_name = models.CharField("收款人", max_length=50)
     bank_name = models.CharField("开户银行", max_length=50)

@@ -15,10 +15,14 @@ CORE_PEOPLE = 13 * 20 + 1
 def _people_of_other_modules() -> int:
     """People the other modules' demo builders register (children, guardians, staff)."""
     from huimin.childcare.models import Enrollment, Staff
+    from huimin.subsidy.models import Application
 
     ids = set(Enrollment.objects.values_list("child_id", flat=True))
     ids |= set(Enrollment.objects.values_list("guardian_id", flat=True))
     ids |= set(Staff.objects.values_list("person_id", flat=True))
+    ids |= set(Application.objects.values_list("child_id", flat=True))
+    ids |= set(Application.objects.values_list("applicant_id", flat=True))
+    ids.discard(User.objects.get(username="citizen").person_id)  # a core person, applying
     return len(ids)
 
 

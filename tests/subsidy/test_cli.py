@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -5,6 +6,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from huimin.core.models import HolidayDay, HolidayYear
+from huimin.subsidy import services
+from huimin.subsidy.models import PaymentBatch, PaymentLine
 
 
 def _quote(birth_date: str) -> str:
@@ -69,3 +74,118 @@ def test_huimin_subsidy_quote_exits_non_zero_with_the_message_on_stderr():
     assert bad.returncode == 1
     assert bad.stdout == ""
     assert "出生日期应为 YYYY-MM-DD 格式的日期" in bad.stderr
+
+
+# --------------------------------------------------------------------------- batch-run
+
+
+def _batch_run(*args: str) -> str:
+    out = StringIO()
+    call_command("subsidy_batch_run", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def three_children(confirmed):
+    return [confirmed(dt.date(2024, 1, 10) + dt.timedelta(days=30 * i)) for i in range(3)]
+
+
+def test_batch_run_builds_a_created_batch_and_running_it_again_changes_nothing(
+    three_children, maker
+):
+    batch = services.batch_create(actor=maker, year=2025, region_code="140800")
+    batch.refresh_from_db()
+    assert batch.status == PaymentBatch.Status.CREATED  # no worker ran in the test
+
+    printed = _batch_run(str(batch.pk))
+    batch.refresh_from_db()
+    assert (batch.status, batch.expected, batch.processed, batch.line_count) == (
+        PaymentBatch.Status.BUILT,
+        3,
+        3,
+        3,
+    )
+    assert batch.total_fen == 3 * 360_000
+    assert "100%  已处理 3/3" in printed
+    assert f"批次 #{batch.pk}“{batch.name}”待复核：明细 3 笔，合计 10,800 元" in printed
+    lines = list(PaymentLine.objects.order_by("pk").values_list("pk", "child", "amount_fen"))
+
+    again = _batch_run(str(batch.pk))
+    assert again == (
+        f"批次 #{batch.pk}“{batch.name}”已生成（待复核），无需再运行：明细 3 笔，合计 10,800 元。\n"
+    )
+    assert (
+        list(PaymentLine.objects.order_by("pk").values_list("pk", "child", "amount_fen")) == lines
+    )
+
+
+def test_batch_run_interrupted_keeps_its_chunks_and_resumes_where_it_stopped(
+    three_children, maker, monkeypatch
+):
+    from huimin.subsidy.management.commands.subsidy_batch_run import Command
+
+    batch = services.batch_create(actor=maker, year=2025, region_code="140800")
+
+    def ctrl_c(self, progress):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Command, "progress", ctrl_c)
+        with pytest.raises(CommandError) as info:
+            _batch_run(str(batch.pk), "--chunk-size", "1")
+    assert info.value.returncode == 130
+    assert str(info.value) == (
+        f"已中断。已提交的部分保留（已处理 1/3）；再次运行 huimin subsidy batch-run {batch.pk} "
+        "即从中断处继续。"
+    )
+    batch.refresh_from_db()
+    assert (batch.status, batch.processed) == (PaymentBatch.Status.RUNNING, 1)
+    first = list(PaymentLine.objects.values_list("pk", "child"))
+    assert len(first) == 1
+
+    printed = _batch_run(str(batch.pk), "--chunk-size", "1")
+    assert printed.startswith(f"批次 #{batch.pk}“{batch.name}”从中断处继续：已处理 1/3。\n")
+    batch.refresh_from_db()
+    assert (batch.status, batch.line_count) == (PaymentBatch.Status.BUILT, 3)
+    assert PaymentLine.objects.values("child").distinct().count() == 3
+    assert set(first) <= set(PaymentLine.objects.values_list("pk", "child"))
+
+
+def test_batch_run_refuses_an_unknown_batch(db):
+    with pytest.raises(CommandError) as info:
+        _batch_run("999")
+    assert str(info.value) == "未找到编号为 999 的发放批次，请核对批次编号。"
+
+
+# --------------------------------------------------------------------------- subsidy-daily
+
+
+def _daily() -> str:
+    out = StringIO()
+    call_command("subsidy_daily", stdout=out)
+    return out.getvalue()
+
+
+def test_subsidy_daily_fills_a_deadline_once_the_2027_holidays_are_entered(apply, monkeypatch):
+    # 30 working days after 2026-11-27 end in 2027, whose holidays nobody has entered yet
+    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 11, 27))
+    application = apply()
+    assert application.deadline is None
+
+    assert _daily() == (
+        "补填办结时限：0 份申请\n"
+        "仍有 1 份待审核申请暂无办结时限：其期限落在2027年，该年的节假日安排尚未录入。"
+        "请系统管理员在“节假日安排”中录入国务院办公厅公布的放假安排，之后再次运行本命令。\n"
+    )
+    application.refresh_from_db()
+    assert application.deadline is None
+
+    year = HolidayYear.objects.create(year=2027, notice="国办发明电〔2026〕7号")
+    HolidayDay.objects.create(holiday_year=year, date=dt.date(2027, 1, 1), name="元旦")
+    assert _daily() == "补填办结时限：1 份申请\n所有待审核申请都已有办结时限。\n"
+    application.refresh_from_db()
+    assert application.deadline == dt.date(2027, 1, 11)
+
+    assert _daily() == "补填办结时限：0 份申请\n所有待审核申请都已有办结时限。\n"
+    application.refresh_from_db()
+    assert application.deadline == dt.date(2027, 1, 11)

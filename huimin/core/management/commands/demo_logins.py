@@ -19,5 +19,5 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
         for account in DEMO_ACCOUNTS:
             if account.username in existing:
-                place = account.organisation or "平陆县张村镇群众（育儿补贴申请人）"
+                place = account.organisation or "盐湖区北城街道群众（育儿补贴申请人）"
                 self.stdout.write(f"  {account.username:<11} {account.role.label:<12} {place}")
