@@ -30,6 +30,7 @@ HOME_HEADINGS = {
     "inspector": "监督检查工作台",
     "evaluator": "示范评估工作台",
     "finance": "财务工作台",
+    "finance2": "财务工作台",
     "adjuster": "保险查勘工作台",
     "federation": "残联工作台",
     "doctor": "评残医生工作台",

@@ -7,6 +7,8 @@ import random
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from faker import Faker
 
 from huimin.core import rules
@@ -16,6 +18,14 @@ from huimin.core.models import Person, Region, User
 WANRONG = "140822"
 PINGLU = "140829"
 YANHU = "140802"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A page asked for in English leaves English active in the test thread; the next test
+    starts in the default language again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from django.db.models import Model, QuerySet
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from huimin.childcare import rules, selectors, services
@@ -40,18 +39,21 @@ from huimin.core.api import (
     Date,
     DateTime,
     Id,
+    PageOut,
+    PageQuery,
     QueryText,
     StrictIn,
     errors,
+    filters_of,
+    page_of,
+    person_brief,
     yuan,
 )
 from huimin.core.http import AuthedRequest
-from huimin.core.models import Person
 from huimin.core.selectors import WorkdayCalendar
 
 router = Router(tags=["托育 childcare"])
 
-T = TypeVar("T", bound=Model)
 
 # --------------------------------------------------------------------------- input types
 
@@ -71,24 +73,6 @@ Material = Literal[
     "fire_safety",
     "food_licence",
 ]
-
-
-# --------------------------------------------------------------------------- pages
-
-
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=100000)
-    page_size: int = Field(50, ge=1, le=200)
-
-
-def _page(qs: QuerySet[T], query: PageQuery, render: Callable[[T], dict]) -> dict:
-    offset = (query.page - 1) * query.page_size
-    return {
-        "count": qs.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [render(row) for row in qs[offset : offset + query.page_size]],
-    }
 
 
 # --------------------------------------------------------------------------- institutions
@@ -119,10 +103,7 @@ class InstitutionItemOut(Schema):
     inclusive: bool = Field(description="当前为普惠托育机构")
 
 
-class InstitutionPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class InstitutionPageOut(PageOut):
     items: list[InstitutionItemOut]
 
 
@@ -273,17 +254,10 @@ def institution_list(request: AuthedRequest, query: Query[InstitutionListQuery])
     findings, filtered and paginated."""
     institutions = selectors.institution_list_for_user(
         user=request.user,
-        filters=selectors.InstitutionFilters(
-            q=query.q,
-            region=query.region,
-            kind=query.kind,
-            status=query.status,
-            inclusive=query.inclusive,
-            with_findings=query.with_findings,
-        ),
+        filters=filters_of(query, selectors.InstitutionFilters),
         today=services.today(),
     )
-    return _page(institutions, query, _institution_item)
+    return page_of(institutions, query, _institution_item)
 
 
 @router.post(
@@ -387,7 +361,7 @@ def institution_compliance(request: AuthedRequest, institution_id: int) -> list[
 def findings_ranking(request: AuthedRequest, query: Query[PageQuery]) -> dict:
     """Institutions with open findings, most serious first."""
     ranking = selectors.institution_findings_ranking(user=request.user, today=services.today())
-    return _page(ranking, query, _institution_item)
+    return page_of(ranking, query, _institution_item)
 
 
 # --------------------------------------------------------------------------- filing
@@ -419,10 +393,7 @@ class FilingOut(Schema):
     decision_note: str
 
 
-class FilingPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class FilingPageOut(PageOut):
     items: list[FilingOut]
 
 
@@ -453,7 +424,7 @@ def _filing_out(row: Filing, *, calendar: WorkdayCalendar, today: dt.date) -> di
         "status_label": row.get_status_display(),
         "summary": row.summary,
         "submitted_at": row.submitted_at,
-        "submitted_by": row.submitted_by.full_name or row.submitted_by.username,
+        "submitted_by": str(row.submitted_by),
         "deadline": row.deadline,
         "working_days_left": left,
         "overdue": left is not None and left < 0,
@@ -474,7 +445,7 @@ def filing_list(request: AuthedRequest, query: Query[FilingListQuery]) -> dict:
     """Filings of the institutions in scope, newest first, with the working days left for
     the county to answer."""
     filings = selectors.filing_list_for_user(user=request.user, status=query.status)
-    return _page(filings, query, _filing_renderer())
+    return page_of(filings, query, _filing_renderer())
 
 
 @router.post(
@@ -772,10 +743,7 @@ class EnrollmentOut(Schema):
     status_label: str
 
 
-class EnrollmentPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class EnrollmentPageOut(PageOut):
     items: list[EnrollmentOut]
 
 
@@ -812,10 +780,6 @@ class MoveIn(StrictIn):
     class_id: Id
 
 
-def _person_brief(person: Person) -> dict:
-    return {"id": person.pk, "name": person.name, "resident_id": person.masked_resident_id}
-
-
 def _enrollment_out(row: Enrollment) -> dict:
     return {
         "id": row.pk,
@@ -823,11 +787,11 @@ def _enrollment_out(row: Enrollment) -> dict:
         "class_id": row.care_class_id,
         "class_name": row.care_class.name,
         "child": {
-            **_person_brief(row.child),
+            **person_brief(row.child),
             "birth_date": row.child.birth_date,
             "sex": row.child.sex,
         },
-        "guardian": _person_brief(row.guardian),
+        "guardian": person_brief(row.guardian),
         "guardian_relation": row.guardian_relation,
         "care_type": row.care_type,
         "care_type_label": row.get_care_type_display(),
@@ -852,7 +816,7 @@ def enrollment_list(
     enrollments = selectors.enrollment_list_for_user(
         user=request.user, institution_id=institution_id, active_only=query.status == "active"
     )
-    return _page(enrollments, query, _enrollment_out)
+    return page_of(enrollments, query, _enrollment_out)
 
 
 @router.post(
@@ -1126,10 +1090,7 @@ class StaffOut(Schema):
     head_training: bool
 
 
-class StaffPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class StaffPageOut(PageOut):
     items: list[StaffOut]
 
 
@@ -1213,7 +1174,7 @@ def staff_list(request: AuthedRequest, institution_id: int, query: Query[StaffLi
     staff = selectors.staff_list_for_user(
         user=request.user, institution_id=institution_id, active_only=query.status == "active"
     )
-    return _page(staff, query, _staff_out)
+    return page_of(staff, query, _staff_out)
 
 
 @router.post(

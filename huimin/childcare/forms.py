@@ -23,7 +23,7 @@ from huimin.childcare.models import (
     Staff,
 )
 from huimin.core import rules as core_rules
-from huimin.core.forms import Form
+from huimin.core.forms import PageForm, region_choices
 from huimin.core.models import Region
 
 ALL = [("", _("全部"))]
@@ -39,12 +39,6 @@ def date_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.Dat
     )
 
 
-def region_choices(regions: Sequence[Region], empty: Any) -> list[tuple[str, Any]]:
-    return [("", empty)] + [
-        (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
-    ]
-
-
 def _resident_id(value: str) -> str:
     """The resident ID parsed by GB 11643 (the same rule the service applies), so that the
     message stands next to the right one of several ID fields."""
@@ -54,18 +48,8 @@ def _resident_id(value: str) -> str:
         raise forms.ValidationError(str(exc)) from None
 
 
-class CCForm(Form):
+class CCForm(PageForm):
     """A childcare page form: a missing required field says which, in Chinese."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if (
-                field.error_messages.get("required")
-                == forms.Field.default_error_messages["required"]
-            ):
-                verb = "请选择" if isinstance(field, forms.ChoiceField) else "请填写"
-                field.error_messages["required"] = f"{verb}{field.label}。"
 
 
 class GroupedForm(CCForm):
@@ -73,15 +57,7 @@ class GroupedForm(CCForm):
     names); ``required_by_service`` names optional fields the service requires, so that the
     page marks them and the service's message says what is missing."""
 
-    groups: tuple[tuple[Any, Any, tuple[str, ...]], ...] = ()
     required_by_service: frozenset[str] = frozenset()
-
-    def grouped(self) -> list[tuple[Any, str, list[Any]]]:
-        return [
-            (legend, css, [self[name] for name in names if name in self.fields])
-            for legend, css, names in self.groups
-            if any(name in self.fields for name in names)
-        ]
 
 
 # --------------------------------------------------------------------------- lists
@@ -668,16 +644,3 @@ class TrainingForm(CCForm):
 
 def today_initial() -> dict[str, dt.date]:
     return {"on": timezone.localdate(), "date": timezone.localdate()}
-
-
-class ImportForm(Form):
-    file = forms.FileField(
-        label=_("Excel 文件（.xlsx）"),
-        error_messages={"required": _("请选择要导入的 .xlsx 文件。")},
-    )
-
-    def clean_file(self):  # noqa: ANN201
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("只支持 .xlsx 格式，请在 Excel 中另存为 .xlsx 后上传。"))
-        return upload

@@ -11,16 +11,12 @@ and compliance findings as one typed on a form.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from huimin.childcare import rules, services
 from huimin.childcare.models import Enrollment, Institution, Staff
@@ -39,8 +35,11 @@ from huimin.core.imports import (
     read_rows,
     required,
     resident_id,
+    template_notes,
+    template_sheet,
 )
 from huimin.core.models import Person, User
+from huimin.core.spreadsheets import workbook_bytes
 
 
 @dataclass(frozen=True)
@@ -158,37 +157,33 @@ def import_template(kind: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
-    sheet.append(list(columns))
-    sheet.append(list(example))
-    bold = Font(bold=True)
+    template_sheet(
+        sheet,
+        columns,
+        example,
+        text_columns=_ID_COLUMNS,
+        choices=_CHOICES,
+        last_row=MAX_ROWS + 1,
+    )
     for index, header in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index).font = bold
-        sheet.column_dimensions[letter].width = max(12, 2.2 * len(header) + 4)
-        example_cell = sheet.cell(row=2, column=index)
-        if isinstance(example_cell.value, dt.date):
-            example_cell.number_format = "yyyy-mm-dd"
         if header in _ID_COLUMNS:
-            sheet.column_dimensions[letter].width = 22
-            for row in range(2, MAX_ROWS + 2):  # text, so Excel keeps all 18 characters
+            for row in range(3, MAX_ROWS + 2):  # text, so Excel keeps all 18 characters
                 sheet.cell(row=row, column=index).number_format = "@"
-        if header in _CHOICES:
-            validation = DataValidation(
-                type="list", formula1='"' + ",".join(_CHOICES[header]) + '"', allow_blank=True
-            )
-            validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-            sheet.add_data_validation(validation)
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["第一行为列名，请勿修改；第二行为示例，导入前请删除或替换为实际数据。"])
-    notes.append(["日期按 2025-09-01 的格式填写；身份证号填写18位第二代居民身份证号码。"])
-    notes.append(["任何一行有错误时整份文件都不会导入，系统会列出每一处错误的行号和列名。"])
-    for header, choices in _CHOICES.items():
-        if header in columns:
-            notes.append([f"“{header}”可填：{'、'.join(choices)}"])
-    notes.column_dimensions["A"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    template_notes(
+        workbook,
+        [
+            "第一行为列名，请勿修改；第二行为示例，导入前请删除或替换为实际数据。",
+            "日期按 2025-09-01 的格式填写；身份证号填写18位第二代居民身份证号码。",
+            "任何一行有错误时整份文件都不会导入，系统会列出每一处错误的行号和列名。",
+            *(
+                f"“{header}”可填：{'、'.join(choices)}"
+                for header, choices in _CHOICES.items()
+                if header in columns
+            ),
+        ],
+        width=90,
+    )
+    return workbook_bytes(workbook)
 
 
 # --------------------------------------------------------------------------- reading cells

@@ -8,12 +8,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,15 +22,16 @@ from django.views.decorators.http import require_POST
 
 from huimin.childcare import forms, imports, rules, selectors, services
 from huimin.childcare.models import Filing, InclusiveRecognition, Institution
+from huimin.core import pages
 from huimin.core import rules as core_rules
 from huimin.core.errors import DomainError, Forbidden, InvalidInput
+from huimin.core.forms import XlsxUploadForm
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Region, User
-from huimin.core.selectors import WorkdayCalendar, region_counties, region_list_for_user
+from huimin.core.selectors import WorkdayCalendar, region_counties
 from huimin.core.selectors import timeline_for_user as core_timeline_for_user
-from huimin.core.spreadsheets import XLSX_TYPE, xlsx_response
+from huimin.core.spreadsheets import download, xlsx_response
 
-PAGE_SIZE = 50
 TAB_PAGE_SIZE = 50
 Perm = core_rules.Perm
 
@@ -66,11 +65,6 @@ def _is_operator(user: User) -> bool:
     return user.role == core_rules.Role.OPERATOR and not user.is_superuser
 
 
-def _require(user: User, perm: core_rules.Perm) -> None:
-    if not user.can(perm):
-        raise Forbidden()
-
-
 def _can_manage(user: User, institution: Institution) -> bool:
     return user.can(Perm.INSTITUTION_MANAGE) and institution.status != Institution.Status.CLOSED
 
@@ -80,40 +74,6 @@ def _require_manage(user: User, institution: Institution) -> None:
         raise Forbidden("只有托育机构经办人可以维护本机构的记录。")
     if institution.status == Institution.Status.CLOSED:
         raise Forbidden("该机构已注销，不能再修改记录。")
-
-
-def _form_errors(
-    form: django_forms.Form, exc: DomainError, aliases: dict[str, str] | None = None
-) -> None:
-    """Put a service's field messages next to their fields, the rest on top of the form."""
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-    for field, message in exc.field_errors.items():
-        name = (aliases or {}).get(field, field)
-        usable = (
-            name in form.fields
-            and not form.fields[name].disabled
-            and not form.fields[name].widget.is_hidden
-        )
-        form.add_error(name if usable else None, message)
-
-
-def _filter_regions(user: User) -> list[Region]:
-    return list(
-        region_list_for_user(user=user)
-        .filter(level__in=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP])
-        .order_by("path")
-    )
-
-
-def _query_without_page(request: AuthedRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _page(request: AuthedRequest, qs: Any, size: int = PAGE_SIZE) -> Page:
-    return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
 def _detail_url(institution_id: int, tab: str = "") -> str:
@@ -152,17 +112,7 @@ def _institution_filters(
     request: AuthedRequest, regions: list[Region]
 ) -> tuple[forms.InstitutionFilterForm, selectors.InstitutionFilters]:
     form = forms.InstitutionFilterForm(request.GET or None, regions=regions)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, selectors.InstitutionFilters(
-            q=data["q"],
-            region=data["region"],
-            kind=data["kind"],
-            status=data["status"],
-            inclusive=data["inclusive"],
-            with_findings=data["with_findings"],
-        )
-    return form, selectors.InstitutionFilters()
+    return form, pages.list_filters(form, selectors.InstitutionFilters)
 
 
 @login_required
@@ -180,17 +130,15 @@ def institution_mine(request: AuthedRequest) -> HttpResponse:
 def institution_list(request: AuthedRequest) -> HttpResponse:
     if _is_operator(request.user):
         return institution_mine(request)
-    _require(request.user, Perm.INSTITUTION_VIEW)
-    regions = _filter_regions(request.user)
+    pages.require(request.user, Perm.INSTITUTION_VIEW)
+    regions = pages.filter_regions(request.user)
     form, filters = _institution_filters(request, regions)
     rows = selectors.institution_rows_for_user(user=request.user, filters=filters, today=_today())
-    template = (
-        "childcare/_institution_rows.html" if request.htmx else "childcare/institution_list.html"
-    )
-    return render(
+    return pages.list_page(
         request,
-        template,
-        {"form": form, "page": _page(request, rows), "query": _query_without_page(request)},
+        "childcare/institution_list.html",
+        "childcare/_institution_rows.html",
+        {"form": form, "page": pages.paginate(request, rows)},
     )
 
 
@@ -199,8 +147,8 @@ def institution_export(request: AuthedRequest) -> HttpResponse:
     """The filtered institution list as .xlsx (no personal numbers in it)."""
     if _is_operator(request.user):
         raise Forbidden()
-    _require(request.user, Perm.INSTITUTION_VIEW)
-    _form, filters = _institution_filters(request, _filter_regions(request.user))
+    pages.require(request.user, Perm.INSTITUTION_VIEW)
+    _form, filters = _institution_filters(request, pages.filter_regions(request.user))
     rows = selectors.institution_rows_for_user(user=request.user, filters=filters, today=_today())
 
     def row(i: Any) -> tuple[object, ...]:
@@ -251,8 +199,8 @@ def findings_ranking(request: AuthedRequest) -> HttpResponse:
     """Institutions by number and severity of open findings, each with its top findings."""
     if _is_operator(request.user):
         return institution_mine(request)
-    _require(request.user, Perm.INSTITUTION_VIEW)
-    regions = _filter_regions(request.user)
+    pages.require(request.user, Perm.INSTITUTION_VIEW)
+    regions = pages.filter_regions(request.user)
     form = forms.RankingFilterForm(request.GET or None, regions=regions)
     filters = selectors.InstitutionFilters(with_findings="any")
     if form.is_bound and form.is_valid():
@@ -263,14 +211,14 @@ def findings_ranking(request: AuthedRequest) -> HttpResponse:
     ranking = selectors.institution_ranking_for_user(
         user=request.user, filters=filters, today=_today()
     )
-    page = _page(request, ranking)
+    page = pages.paginate(request, ranking)
     top = selectors.findings_top([i.pk for i in page.object_list], per=3)
     rows = [(page.start_index() + n, i, top.get(i.pk, [])) for n, i in enumerate(page)]
-    template = "childcare/_ranking_rows.html" if request.htmx else "childcare/findings.html"
-    return render(
+    return pages.list_page(
         request,
-        template,
-        {"form": form, "page": page, "rows": rows, "query": _query_without_page(request)},
+        "childcare/findings.html",
+        "childcare/_ranking_rows.html",
+        {"form": form, "page": page, "rows": rows},
     )
 
 
@@ -305,7 +253,7 @@ def _tab_context(
         class_id, q = None, ""
         if filter_form.is_bound and filter_form.is_valid():
             class_id, q = filter_form.cleaned_data["care_class"], filter_form.cleaned_data["q"]
-        page = _page(
+        page = pages.paginate(
             request,
             selectors.enrollment_page_list(institution, class_id=class_id, q=q),
             TAB_PAGE_SIZE,
@@ -320,7 +268,7 @@ def _tab_context(
         return {"classes": classes, "filter_form": filter_form, "page": page}
     if tab == "health":
         day = _date_param(request.GET.get("day")) or today
-        samples = _page(request, selectors.food_sample_list(institution), TAB_PAGE_SIZE)
+        samples = pages.paginate(request, selectors.food_sample_list(institution), TAB_PAGE_SIZE)
         for s in samples:
             # Whole hours kept, rounded down as the rule counts them (47 h 59 min is short).
             s.hours_kept = int((s.kept_until - s.sampled_at).total_seconds() // 3600)  # type: ignore[attr-defined]
@@ -336,24 +284,19 @@ def _tab_context(
         }
     if tab == "safety":
         return {
-            "page": _page(request, selectors.safety_record_list(institution), TAB_PAGE_SIZE),
+            "page": pages.paginate(
+                request, selectors.safety_record_list(institution), TAB_PAGE_SIZE
+            ),
             "min_days": rules.RECORDING_MIN_DAYS,
             "min_coverage": rules.MONITORING_MIN_COVERAGE_PERCENT,
         }
     if tab == "staff":
-        page = _page(request, selectors.staff_page_list(institution), TAB_PAGE_SIZE)
+        page = pages.paginate(request, selectors.staff_page_list(institution), TAB_PAGE_SIZE)
         for s in page:
             s.health = _due(s.health_cert_on, rules.HEALTH_CERT_VALID_MONTHS, today)  # type: ignore[attr-defined]
             s.criminal = _due(s.criminal_check_on, rules.CRIMINAL_CHECK_VALID_MONTHS, today)  # type: ignore[attr-defined]
         return {"page": page}
     return {"timeline": core_timeline_for_user(user=user, obj=institution)}
-
-
-def _tab_query(request: AuthedRequest, tab: str) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["tab"] = tab
-    return query.urlencode()
 
 
 def _tabs_for(user: User) -> list[tuple[str, Any]]:
@@ -376,7 +319,7 @@ def institution_detail(request: AuthedRequest, institution_id: int) -> HttpRespo
         "tabs": tabs,
         "tab": tab,
         "today": today,
-        "query": _tab_query(request, tab),
+        "query": pages.query_without_page(request.GET, tab=tab),
         "can_manage": _can_manage(user, institution),
         **_tab_context(request, institution, tab, today, calendar),
     }
@@ -429,14 +372,14 @@ def institution_detail(request: AuthedRequest, institution_id: int) -> HttpRespo
 
 def _register_regions(user: User) -> list[Region]:
     """Where an operator may say the institution is: their regions, else every county."""
-    regions = [r for r in _filter_regions(user) if r.level != Region.Level.CITY]
+    regions = [r for r in pages.filter_regions(user) if r.level != Region.Level.CITY]
     return regions or list(region_counties())
 
 
 @login_required
 def institution_register(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    _require(user, Perm.INSTITUTION_MANAGE)
+    pages.require(user, Perm.INSTITUTION_MANAGE)
     if _is_operator(user):
         existing = selectors.institution_of_operator(user)
         if existing is not None:
@@ -449,7 +392,7 @@ def institution_register(request: AuthedRequest) -> HttpResponse:
                 actor=user, region_code=form.cleaned_data["region"], **form.service_data()
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -489,7 +432,7 @@ def institution_edit(request: AuthedRequest, institution_id: int) -> HttpRespons
                 **form.service_data(),
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(request, _("已保存机构信息。"))
             return redirect(_detail_url(institution.pk))
@@ -584,7 +527,7 @@ def document_upload(request: AuthedRequest, institution_id: int) -> HttpResponse
                 upload=form.cleaned_data["file"],
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(request, _("已上传：%(name)s。") % {"name": document.original_name})
             return redirect("childcare_filing_workspace", institution_id=institution.pk)
@@ -607,7 +550,7 @@ def filing_submit(request: AuthedRequest, institution_id: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -637,12 +580,12 @@ def filing_list(request: AuthedRequest) -> HttpResponse:
     """备案办理: filings awaiting the county first, with their working-day countdown."""
     if _is_operator(request.user):
         return institution_mine(request)
-    _require(request.user, Perm.INSTITUTION_VIEW)
+    pages.require(request.user, Perm.INSTITUTION_VIEW)
     form = forms.FilingFilterForm(request.GET or None)
-    filters = selectors.FilingFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.FilingFilters(**form.cleaned_data)
-    page = _page(request, selectors.filing_queue_for_user(user=request.user, filters=filters))
+    filters = pages.list_filters(form, selectors.FilingFilters)
+    page = pages.paginate(
+        request, selectors.filing_queue_for_user(user=request.user, filters=filters)
+    )
     calendar, today = WorkdayCalendar(), _today()
     for f in page:
         f.clock = (  # type: ignore[attr-defined]
@@ -650,16 +593,11 @@ def filing_list(request: AuthedRequest) -> HttpResponse:
             if f.status == Filing.Status.SUBMITTED
             else None
         )
-    template = "childcare/_filing_rows.html" if request.htmx else "childcare/filing_list.html"
-    return render(
+    return pages.list_page(
         request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "query": _query_without_page(request),
-            "can_decide": request.user.can(Perm.FILING_DECIDE),
-        },
+        "childcare/filing_list.html",
+        "childcare/_filing_rows.html",
+        {"form": form, "page": page, "can_decide": request.user.can(Perm.FILING_DECIDE)},
     )
 
 
@@ -670,7 +608,7 @@ def filing_detail(request: AuthedRequest, filing_id: int) -> HttpResponse:
     can_decide = user.can(Perm.FILING_DECIDE) and filing.status == Filing.Status.SUBMITTED
     form = forms.FilingDecideForm(request.POST or None)
     if request.method == "POST":
-        _require(user, Perm.FILING_DECIDE)
+        pages.require(user, Perm.FILING_DECIDE)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -682,7 +620,7 @@ def filing_detail(request: AuthedRequest, filing_id: int) -> HttpResponse:
                     note=data["note"],
                 )
             except DomainError as exc:
-                _form_errors(form, exc)
+                pages.form_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -749,19 +687,19 @@ def recognition_apply(request: AuthedRequest, institution_id: int) -> HttpRespon
 def recognition_list(request: AuthedRequest) -> HttpResponse:
     if _is_operator(request.user):
         return institution_mine(request)
-    _require(request.user, Perm.INSTITUTION_VIEW)
+    pages.require(request.user, Perm.INSTITUTION_VIEW)
     form = forms.RecognitionFilterForm(request.GET or None)
     status = q = ""
     if form.is_bound and form.is_valid():
         status, q = form.cleaned_data["status"], form.cleaned_data["q"]
-    page = _page(
+    page = pages.paginate(
         request, selectors.recognition_queue_for_user(user=request.user, status=status, q=q)
     )
-    template = (
-        "childcare/_recognition_rows.html" if request.htmx else "childcare/recognition_list.html"
-    )
-    return render(
-        request, template, {"form": form, "page": page, "query": _query_without_page(request)}
+    return pages.list_page(
+        request,
+        "childcare/recognition_list.html",
+        "childcare/_recognition_rows.html",
+        {"form": form, "page": page},
     )
 
 
@@ -774,7 +712,7 @@ def recognition_detail(request: AuthedRequest, recognition_id: int) -> HttpRespo
     )
     form = forms.RecognitionDecideForm(request.POST or None)
     if request.method == "POST":
-        _require(user, Perm.RECOGNITION_DECIDE)
+        pages.require(user, Perm.RECOGNITION_DECIDE)
         if form.is_valid():
             recognise = form.cleaned_data["decision"] == "recognise"
             try:
@@ -785,7 +723,7 @@ def recognition_detail(request: AuthedRequest, recognition_id: int) -> HttpRespo
                     reasons=form.cleaned_data["reasons"],
                 )
             except DomainError as exc:
-                _form_errors(form, exc)
+                pages.form_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -834,7 +772,7 @@ def _record_view(
         try:
             call(form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc, aliases)
+            pages.form_errors(form, exc, aliases=aliases)
         else:
             messages.success(request, done)
             return redirect(_detail_url(institution.pk, tab))
@@ -904,7 +842,7 @@ def enrollment_create(request: AuthedRequest, class_id: int) -> HttpResponse:
     user = request.user
     care_class = selectors.class_get_for_user(user=user, class_id=class_id)
     institution = care_class.institution
-    regions = [r for r in _filter_regions(user) if r.level != Region.Level.CITY]
+    regions = [r for r in pages.filter_regions(user) if r.level != Region.Level.CITY]
     form = forms.EnrollmentForm(
         request.POST or None,
         regions=regions,
@@ -975,7 +913,7 @@ def attendance(request: AuthedRequest, class_id: int) -> HttpResponse:
                 actor=user, institution_id=institution.pk, **form.service_data()
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -1122,7 +1060,7 @@ def staff_training(request: AuthedRequest, staff_id: int) -> HttpResponse:
         try:
             services.training_record(actor=user, staff_id=staff.pk, **form.cleaned_data)
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(request, _("已登记培训记录。"))
             return redirect("childcare_staff_training", staff_id=staff.pk)
@@ -1154,12 +1092,9 @@ def _import_kind(kind: str) -> str:
 @login_required
 def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
     """The empty .xlsx template of an import, with one example row."""
-    _require(request.user, Perm.INSTITUTION_MANAGE)
+    pages.require(request.user, Perm.INSTITUTION_MANAGE)
     content = imports.import_template(_import_kind(kind))
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    filename = quote(f"{IMPORT_KINDS[kind]}导入模板.xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return download(content, f"{IMPORT_KINDS[kind]}导入模板.xlsx")
 
 
 @login_required
@@ -1169,7 +1104,7 @@ def institution_import(request: AuthedRequest, institution_id: int, kind: str) -
     kind = _import_kind(kind)
     institution = selectors.institution_get_for_user(user=user, institution_id=institution_id)
     _require_manage(user, institution)
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form = XlsxUploadForm(request.POST or None, request.FILES or None)
     row_errors: list[imports.RowError] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

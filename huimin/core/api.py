@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -113,7 +115,53 @@ def region_list(request: AuthedRequest) -> list[RegionOut]:
     return [_region_out(r) for r in selectors.region_list_for_user(user=request.user)]
 
 
+# --------------------------------------------------------------------------- pages
+# Shared by every module's list endpoints.
+
+M = TypeVar("M", bound=Model)
+F = TypeVar("F")
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=100000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class PageOut(Schema):
+    """A page of a list; each list's schema adds its ``items``."""
+
+    count: int
+    page: int
+    page_size: int
+
+
+class Paged(Protocol):
+    page: int
+    page_size: int
+
+
+def filters_of(query: Schema, filters: Callable[..., F]) -> F:
+    """A list's filters from its query: every field but the page (the filters' names)."""
+    return filters(**query.model_dump(exclude={"page", "page_size"}))
+
+
+def page_of(rows: QuerySet[M], query: Paged, render: Callable[[M], dict]) -> dict:
+    """The page of ``rows`` that ``query`` asks for, each row rendered, and the count of all."""
+    offset = (query.page - 1) * query.page_size
+    return {
+        "count": rows.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [render(row) for row in rows[offset : offset + query.page_size]],
+    }
+
+
 # --------------------------------------------------------------------------- people
+
+
+def person_brief(person: Person) -> dict:
+    """Id, name and the masked resident ID of a person another record names."""
+    return {"id": person.pk, "name": person.name, "resident_id": person.masked_resident_id}
 
 
 class PersonOut(Schema):
@@ -165,10 +213,7 @@ class PersonFilterQuery(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-class PersonPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class PersonPageOut(PageOut):
     items: list[PersonOut]
 
 
@@ -178,23 +223,9 @@ class PersonPageOut(Schema):
 def person_list(request: AuthedRequest, query: Query[PersonFilterQuery]) -> dict:
     """People in the user's regions, masked, filtered and paginated."""
     people = selectors.person_list_for_user(
-        user=request.user,
-        filters=selectors.PersonFilters(
-            q=query.q,
-            region=query.region,
-            sex=query.sex,
-            status=query.status,
-            born_from=query.born_from,
-            born_to=query.born_to,
-        ),
+        user=request.user, filters=filters_of(query, selectors.PersonFilters)
     )
-    offset = (query.page - 1) * query.page_size
-    return {
-        "count": people.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [_person_out(p) for p in people[offset : offset + query.page_size]],
-    }
+    return page_of(people, query, _person_out)
 
 
 # --------------------------------------------------------------------------- input types

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +18,67 @@ class Form(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class PageForm(Form):
+    """A module's page form. A missing required field says which: ``fill_message`` (or, for a
+    choice, ``choose_message``) with the field's label; a module whose messages are translated
+    sets lazy messages.
+    ``groups`` shows the fields in titled groups: each group is its heading (the legend and
+    whatever else the module's template shows) followed by its field names."""
+
+    fill_message: Any = "请填写%(label)s。"
+    choose_message: Any = "请选择%(label)s。"
+    groups: tuple[tuple[Any, ...], ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):
+                message = (
+                    self.choose_message
+                    if isinstance(field, forms.ChoiceField)
+                    else self.fill_message
+                )
+                field.error_messages["required"] = message % {"label": field.label}
+
+    def grouped(self) -> list[tuple[Any, ...]]:
+        """The groups with a field on this form: the heading, then the bound fields."""
+        return [
+            (*heading, [self[name] for name in names if name in self.fields])
+            for *heading, names in self.groups
+            if any(name in self.fields for name in names)
+        ]
+
+
+class XlsxUploadForm(Form):
+    """An .xlsx file to import. A subclass may refuse a file over ``max_bytes`` with the
+    message ``too_large``."""
+
+    file = forms.FileField(
+        label=_("Excel 文件（.xlsx）"),
+        error_messages={"required": _("请选择要导入的 .xlsx 文件。")},
+    )
+    max_bytes: int | None = None
+    too_large: Any = ""
+
+    def clean_file(self):  # noqa: ANN201
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("只支持 .xlsx 格式，请在 Excel 中另存为 .xlsx 后上传。"))
+        if self.max_bytes is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(self.too_large)
+        return upload
+
+
+def region_choices(regions: Iterable[Region], empty: Any) -> list[tuple[str, Any]]:
+    """A region select's choices: ``empty`` first, then the regions, a township indented."""
+    return [("", empty)] + [
+        (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
+    ]
 
 
 class PersonFilterForm(Form):
@@ -37,9 +101,7 @@ class PersonFilterForm(Form):
 
     def __init__(self, *args, regions=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["region"].widget.choices = [("", _("全部"))] + [
-            (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
-        ]
+        self.fields["region"].widget.choices = region_choices(regions, _("全部"))
 
 
 class PersonForm(Form):
@@ -56,9 +118,7 @@ class PersonForm(Form):
 
     def __init__(self, *args, regions=(), editing=False, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", _("请选择"))] + [  # type: ignore[attr-defined]
-            (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name) for r in regions
-        ]
+        self.fields["region"].choices = region_choices(regions, _("请选择"))  # type: ignore[attr-defined]
         if editing:
             self.fields["resident_id"].disabled = True
             self.fields["resident_id"].required = False

@@ -1,7 +1,7 @@
 """Spreadsheet import shared by every module: read the rows of an .xlsx file (or a .csv where
 a module allows it) by its header, parse cells with messages that say what to fix, and report
 every problem by Excel row number and column. An import is all or nothing: ImportRejected
-lists each problem and nothing is written.
+lists each problem and nothing is written. Also the template a module offers to fill in.
 """
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from huimin.core import rules as core_rules
 from huimin.core.errors import InvalidInput
@@ -236,3 +240,48 @@ def _header_rows(
             raise InvalidInput(f"一次最多导入{max_rows}行，请把文件拆分后分批导入。")
         values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
         yield Row(number, values, [])
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def template_sheet(
+    sheet: Worksheet,
+    columns: Sequence[str],
+    example: Sequence[object],
+    *,
+    text_columns: Collection[str],
+    choices: Mapping[str, Sequence[str]],
+    last_row: int,
+) -> None:
+    """An import template's sheet: the header row in bold and one example row (its dates as
+    2025-09-01), each column as wide as its header needs; ``text_columns`` (long numbers) wider
+    with the example as text; a drop-down list of the fixed ``choices`` down to ``last_row``."""
+    sheet.append(list(columns))
+    sheet.append(list(example))
+    bold = Font(bold=True)
+    for index, header in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index).font = bold
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = max(12, 2.2 * len(header) + 4)
+        example_cell = sheet.cell(row=2, column=index)
+        if isinstance(example_cell.value, dt.date):
+            example_cell.number_format = "yyyy-mm-dd"
+        if header in text_columns:
+            dimension.width = max(dimension.width, 22)
+            example_cell.number_format = "@"
+        if header in choices:
+            validation = DataValidation(
+                type="list", formula1='"' + ",".join(choices[header]) + '"', allow_blank=True
+            )
+            validation.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(validation)
+
+
+def template_notes(workbook: Workbook, lines: Iterable[str], *, width: int) -> None:
+    """The template's sheet of notes on filling it in, a line a row."""
+    notes = workbook.create_sheet("填写说明")
+    for line in lines:
+        notes.append([line])
+    notes.column_dimensions["A"].width = width

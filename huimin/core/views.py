@@ -5,22 +5,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from huimin.core import rules, selectors, services
-from huimin.core.errors import DomainError, Forbidden
+from huimin.core import pages, rules, selectors, services
+from huimin.core.errors import DomainError
 from huimin.core.forms import DeadlineForm, PersonFilterForm, PersonForm, PersonStatusForm
 from huimin.core.http import AuthedRequest, HtmxRequest
 from huimin.core.models import Region
 from huimin.core.navigation import HOME_STATS, ROLE_HOME, HomeStat, nav_for
 from huimin.core.spreadsheets import xlsx_response
-
-PAGE_SIZE = 50
 
 
 def client_ip(request: AuthedRequest) -> str | None:
@@ -59,17 +56,7 @@ def _filters(
     request: AuthedRequest, regions: list[Region]
 ) -> tuple[PersonFilterForm, selectors.PersonFilters]:
     form = PersonFilterForm(request.GET or None, regions=regions)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, selectors.PersonFilters(
-            q=data["q"],
-            region=data["region"],
-            sex=data["sex"],
-            status=data["status"],
-            born_from=data["born_from"],
-            born_to=data["born_to"],
-        )
-    return form, selectors.PersonFilters()
+    return form, pages.list_filters(form, selectors.PersonFilters)
 
 
 def _filter_regions(user) -> list[Region]:  # noqa: ANN001
@@ -85,17 +72,14 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     regions = _filter_regions(request.user)
     form, filters = _filters(request, regions)
     people = selectors.person_list_for_user(user=request.user, filters=filters)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    template = "core/_person_rows.html" if request.htmx else "core/person_list.html"
-    return render(
+    page = pages.paginate(request, people)
+    return pages.list_page(
         request,
-        template,
+        "core/person_list.html",
+        "core/_person_rows.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
             "can_edit": request.user.can(rules.Perm.PERSON_EDIT),
             "can_export": request.user.can(rules.Perm.PERSON_EXPORT),
         },
@@ -182,8 +166,7 @@ def person_reveal(request: AuthedRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def person_create(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can(rules.Perm.PERSON_EDIT):
-        raise Forbidden()
+    pages.require(request.user, rules.Perm.PERSON_EDIT)
     regions = _filter_regions(request.user)
     form = PersonForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
@@ -199,7 +182,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
                 bank_account=data["bank_account"],
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(request, f"已登记：{person.name}。")
             return redirect("person_detail", person_id=person.pk)
@@ -208,8 +191,7 @@ def person_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
-    if not request.user.can(rules.Perm.PERSON_EDIT):
-        raise Forbidden()
+    pages.require(request.user, rules.Perm.PERSON_EDIT)
     person = selectors.person_get_for_user(user=request.user, person_id=person_id)
     # The form shows masked numbers (no unlogged full view); a masked value sent back
     # unchanged keeps the stored number.
@@ -240,7 +222,7 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
                 region_code=data["region"],
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(request, "已保存修改。")
             return redirect("person_detail", person_id=person.pk)
@@ -268,19 +250,9 @@ def person_status(request: AuthedRequest, person_id: int) -> HttpResponse:
     return redirect("person_detail", person_id=person_id)
 
 
-def _form_errors(form, exc: DomainError) -> None:  # noqa: ANN001
-    """Put a service's field messages next to their fields, the rest on top of the form."""
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-    for field, message in exc.field_errors.items():
-        usable = field in form.fields and not form.fields[field].disabled
-        form.add_error(field if usable else None, message)
-
-
 @login_required
 def region_list(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can(rules.Perm.REGION_VIEW):
-        raise Forbidden()
+    pages.require(request.user, rules.Perm.REGION_VIEW)
     regions = selectors.region_list_for_user(user=request.user).order_by("path")
     return render(request, "core/region_list.html", {"regions": regions})
 

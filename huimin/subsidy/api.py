@@ -11,24 +11,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from huimin.core import rules as core_rules
-from huimin.core.api import Date, ErrorOut, IsoDate, QueryText, StrictIn, errors, yuan
+from huimin.core.api import (
+    Date,
+    ErrorOut,
+    IsoDate,
+    PageOut,
+    PageQuery,
+    QueryText,
+    StrictIn,
+    errors,
+    filters_of,
+    page_of,
+    person_brief,
+    yuan,
+)
 from huimin.core.errors import InvalidInput
 from huimin.core.http import AuthedRequest
-from huimin.core.models import Person, User
+from huimin.core.models import User
 from huimin.core.selectors import WorkdayCalendar
 from huimin.subsidy import imports, rules, selectors, services
 from huimin.subsidy.models import Application, PaymentBatch, PaymentLine
 
 router = Router(tags=["育儿补贴 subsidy"])
-
-T = TypeVar("T", bound=Model)
 
 
 Yuan = Annotated[str, Field(pattern=r"^\d+\.\d{2}$", examples=["3600.00"], description="元")]
@@ -80,25 +90,6 @@ Reason = Annotated[str, Field(max_length=500, description="意见或原因；不
 ROSTER_MAX_BYTES = 10 * 1024 * 1024
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=100000)
-    page_size: int = Field(50, ge=1, le=200)
-
-
-def _page(qs: QuerySet[T], query: PageQuery, render: Callable[[T], dict]) -> dict:
-    offset = (query.page - 1) * query.page_size
-    return {
-        "count": qs.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [render(row) for row in qs[offset : offset + query.page_size]],
-    }
-
-
-def _actor_name(user: User) -> str:
-    return user.full_name or user.username
-
-
 class PersonBriefOut(Schema):
     """A person with the resident ID masked (``1408**********0019``)."""
 
@@ -110,10 +101,6 @@ class PersonBriefOut(Schema):
 class ChildOut(PersonBriefOut):
     birth_date: dt.date
     sex: Literal["M", "F"]
-
-
-def _person_brief(person: Person) -> dict:
-    return {"id": person.pk, "name": person.name, "resident_id": person.masked_resident_id}
 
 
 # --------------------------------------------------------------------------- applications
@@ -157,10 +144,7 @@ class ApplicationItemOut(Schema):
     last_year: int | None = Field(description="发放截止年度（死亡或迁出本市后）")
 
 
-class ApplicationPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class ApplicationPageOut(PageOut):
     items: list[ApplicationItemOut]
 
 
@@ -235,11 +219,11 @@ def _application_item(
     return {
         "id": row.pk,
         "child": {
-            **_person_brief(row.child),
+            **person_brief(row.child),
             "birth_date": row.child_birth_date,
             "sex": row.child.sex,
         },
-        "applicant": _person_brief(row.applicant),
+        "applicant": person_brief(row.applicant),
         "relation": row.relation,
         "relation_label": row.get_relation_display(),
         "region_code": row.region.code,
@@ -281,7 +265,7 @@ def _application_out(user: User, application_id: int) -> dict[str, Any]:
         "account_holder_label": row.get_account_holder_display(),
         "account_name": row.account_name,
         "phone": core_rules.mask_phone(row.phone),
-        "filed_by": _actor_name(row.filed_by),
+        "filed_by": str(row.filed_by),
         "clock": _clock_out(selectors.application_clock(row, today=today, calendar=calendar)),
         "decisions": [
             {
@@ -290,7 +274,7 @@ def _application_out(user: User, application_id: int) -> dict[str, Any]:
                 "outcome": d.outcome,
                 "outcome_label": d.get_outcome_display(),
                 "reason": d.reason,
-                "actor": _actor_name(d.actor),
+                "actor": str(d.actor),
                 "decided_at": d.decided_at,
             }
             for d in selectors.application_decisions(row)
@@ -373,6 +357,18 @@ class BankIn(StrictIn):
     account_holder: HolderValue = "applicant"
 
 
+def _changed(
+    request: AuthedRequest,
+    application_id: int,
+    service: Callable[..., Application],
+    payload: StrictIn,
+) -> dict[str, Any]:
+    """Call one service on the application with the body's fields; the application as it is
+    then."""
+    service(actor=request.user, application_id=application_id, **payload.model_dump())
+    return _application_out(request.user, application_id)
+
+
 @router.get(
     "/applications",
     response={200: ApplicationPageOut, **errors(401, 403, 404, 422)},
@@ -384,18 +380,10 @@ def application_list(request: AuthedRequest, query: Query[ApplicationListQuery])
     region outside the user's scope is 404. Resident IDs are masked."""
     rows = selectors.application_list_for_user(
         user=request.user,
-        filters=selectors.ApplicationFilters(
-            q=query.q,
-            region=query.region,
-            status=query.status,
-            channel=query.channel,
-            overdue=query.overdue,
-            submitted_from=query.submitted_from,
-            submitted_to=query.submitted_to,
-        ),
+        filters=filters_of(query, selectors.ApplicationFilters),
         today=services.today(),
     )
-    return _page(rows, query, _application_renderer())
+    return page_of(rows, query, _application_renderer())
 
 
 @router.post(
@@ -431,10 +419,7 @@ def application_get(request: AuthedRequest, application_id: int) -> dict:
 )
 def application_review(request: AuthedRequest, application_id: int, payload: DecisionIn) -> dict:
     """The township passes the application on to the county, or refuses it with a reason."""
-    services.application_review(
-        actor=request.user, application_id=application_id, **payload.model_dump()
-    )
-    return _application_out(request.user, application_id)
+    return _changed(request, application_id, services.application_review, payload)
 
 
 @router.post(
@@ -445,10 +430,7 @@ def application_review(request: AuthedRequest, application_id: int, payload: Dec
 def application_confirm(request: AuthedRequest, application_id: int, payload: DecisionIn) -> dict:
     """The county confirms a reviewed application (the child is paid from the next batch),
     or refuses it with a reason."""
-    services.application_confirm(
-        actor=request.user, application_id=application_id, **payload.model_dump()
-    )
-    return _application_out(request.user, application_id)
+    return _changed(request, application_id, services.application_confirm, payload)
 
 
 @router.post(
@@ -461,10 +443,7 @@ def application_hukou_move(
 ) -> dict:
     """The child's hukou moved: the new place pays from the next payment year; a move out of
     the city stops payment after the year of the move."""
-    services.application_hukou_move(
-        actor=request.user, application_id=application_id, **payload.model_dump()
-    )
-    return _application_out(request.user, application_id)
+    return _changed(request, application_id, services.application_hukou_move, payload)
 
 
 @router.post(
@@ -474,10 +453,7 @@ def application_hukou_move(
 )
 def application_death(request: AuthedRequest, application_id: int, payload: DeathIn) -> dict:
     """Nothing is paid after the year of death; the child is marked deceased."""
-    services.application_child_death(
-        actor=request.user, application_id=application_id, **payload.model_dump()
-    )
-    return _application_out(request.user, application_id)
+    return _changed(request, application_id, services.application_child_death, payload)
 
 
 @router.post(
@@ -487,10 +463,7 @@ def application_death(request: AuthedRequest, application_id: int, payload: Deat
 )
 def application_bank(request: AuthedRequest, application_id: int, payload: BankIn) -> dict:
     """Correct the account the child is paid to; lines already written keep their account."""
-    services.application_bank_change(
-        actor=request.user, application_id=application_id, **payload.model_dump()
-    )
-    return _application_out(request.user, application_id)
+    return _changed(request, application_id, services.application_bank_change, payload)
 
 
 # --------------------------------------------------------------------------- roster
@@ -564,10 +537,7 @@ class BatchItemOut(Schema):
     created_at: dt.datetime
 
 
-class BatchPageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class BatchPageOut(PageOut):
     items: list[BatchItemOut]
 
 
@@ -636,10 +606,7 @@ class LineOut(Schema):
     settled_on: dt.date | None
 
 
-class LinePageOut(Schema):
-    count: int
-    page: int
-    page_size: int
+class LinePageOut(PageOut):
     items: list[LineOut]
 
 
@@ -658,7 +625,7 @@ def _batch_item(row: PaymentBatch) -> dict[str, Any]:
         "paid_count": row.paid_count,
         "paid_amount": yuan(row.paid_fen),
         "failed_count": row.failed_count,
-        "created_by": _actor_name(row.created_by),
+        "created_by": str(row.created_by),
         "created_at": row.created_at,
     }
 
@@ -698,7 +665,7 @@ def _batch_out(user: User, batch_id: int) -> dict[str, Any]:
                 "outcome": d.outcome,
                 "outcome_label": d.get_outcome_display(),
                 "reason": d.reason,
-                "actor": _actor_name(d.actor),
+                "actor": str(d.actor),
                 "decided_at": d.decided_at,
             }
             for d in row.decisions.select_related("actor")
@@ -710,7 +677,7 @@ def _line_out(row: PaymentLine) -> dict[str, Any]:
     return {
         "id": row.pk,
         "application_id": row.application_id,
-        "child": _person_brief(row.child),
+        "child": person_brief(row.child),
         "year": row.year,
         "months": row.months,
         "amount": yuan(row.amount_fen),
@@ -734,7 +701,7 @@ def _line_out(row: PaymentLine) -> dict[str, Any]:
 def batch_list(request: AuthedRequest, query: Query[BatchListQuery]) -> dict:
     """Payment batches of the user's regions, newest first, with progress and totals."""
     batches = selectors.batch_list_for_user(user=request.user, year=query.year, status=query.status)
-    return _page(batches, query, _batch_item)
+    return page_of(batches, query, _batch_item)
 
 
 @router.post(
@@ -769,10 +736,8 @@ def batch_get(request: AuthedRequest, batch_id: int) -> dict:
 def batch_lines(request: AuthedRequest, batch_id: int, query: Query[LineListQuery]) -> dict:
     """A batch's payment lines in order, filtered and paginated; numbers masked."""
     batch = selectors.batch_get_for_user(user=request.user, batch_id=batch_id)
-    lines = selectors.batch_lines(
-        batch, selectors.LineFilters(status=query.status, region=query.region, q=query.q)
-    )
-    return _page(lines, query, _line_out)
+    lines = selectors.batch_lines(batch, filters_of(query, selectors.LineFilters))
+    return page_of(lines, query, _line_out)
 
 
 @router.post(

@@ -22,12 +22,10 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import IO, NamedTuple
-from urllib.parse import quote
+from typing import IO, Any, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from huimin.core import rules as core_rules
@@ -44,7 +42,7 @@ from huimin.core.imports import (
     read_rows,
 )
 from huimin.core.models import Region, User
-from huimin.core.spreadsheets import XLSX_TYPE
+from huimin.core.spreadsheets import XLSX_TYPE, attachment, header_cells
 from huimin.subsidy import selectors, services
 from huimin.subsidy.models import BankResultImport, PaymentBatch, PaymentLine
 
@@ -155,7 +153,7 @@ class BankFile:
 
     @property
     def content_disposition(self) -> str:
-        return f"attachment; filename*=UTF-8''{quote(self.filename)}"
+        return attachment(self.filename)
 
     def read(self) -> bytes:
         return b"".join(self.chunks)
@@ -174,18 +172,26 @@ def _stem(batch: PaymentBatch) -> str:
     return f"{batch.name}-银行代发文件"
 
 
-def _header_cells(sheet: object, headers: tuple[str, ...]) -> list[WriteOnlyCell]:
-    bold = Font(bold=True)
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        cells.append(cell)
-    return cells
+def _sheet(workbook: Workbook, title: str, widths: dict[str, int], headers: tuple[str, ...]) -> Any:
+    """A write-only sheet with its column widths, the header row in bold and frozen."""
+    sheet = workbook.create_sheet(title=title)
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append(header_cells(sheet, headers))
+    return sheet
 
 
-#: Column widths of the payment sheet (characters).
+def _xlsx_file(workbook: Workbook, filename: str) -> BankFile:
+    """The workbook written to a temporary file, sent in chunks (then the file is closed)."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the chunk reader
+    workbook.save(handle)
+    return BankFile(filename, XLSX_TYPE, _file_chunks(handle))
+
+
+#: Column widths of the payment sheet and the result template (characters).
 _PAYMENT_WIDTHS = {"A": 8, "B": 10, "C": 10, "D": 22, "E": 24, "F": 24, "G": 12, "H": 20, "I": 24}
+_RESULT_WIDTHS = {"A": 10, "B": 10, "C": 24, "D": 12, "E": 10, "F": 30, "G": 12}
 
 
 def payment_file_xlsx(*, actor: User, batch_id: int, ip_address: str | None = None) -> BankFile:
@@ -194,11 +200,7 @@ def payment_file_xlsx(*, actor: User, batch_id: int, ip_address: str | None = No
     account numbers text. Raises Forbidden, InvalidTransition, NotFound."""
     batch = services.batch_bank_file(actor=actor, batch_id=batch_id, ip_address=ip_address)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="发放明细")
-    for letter, width in _PAYMENT_WIDTHS.items():
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(_header_cells(sheet, PAYMENT_COLUMNS))
+    sheet = _sheet(workbook, "发放明细", _PAYMENT_WIDTHS, PAYMENT_COLUMNS)
     count, total = 0, Decimal("0.00")
     for row in _payment_rows(batch):
         amount = WriteOnlyCell(sheet, value=row[6])
@@ -217,9 +219,7 @@ def payment_file_xlsx(*, actor: User, batch_id: int, ip_address: str | None = No
         ("用途", purpose(batch)),
     ):
         summary.append([label, value])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the chunk reader
-    workbook.save(handle)
-    return BankFile(f"{_stem(batch)}.xlsx", XLSX_TYPE, _file_chunks(handle))
+    return _xlsx_file(workbook, f"{_stem(batch)}.xlsx")
 
 
 class _Echo:
@@ -263,10 +263,7 @@ def result_template(*, actor: User, batch_id: int, ip_address: str | None = None
     )
     today = services.today()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="银行回盘")
-    for letter, width in {"A": 10, "B": 10, "C": 24, "D": 12, "E": 10, "F": 30, "G": 12}.items():
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
+    sheet = _sheet(workbook, "银行回盘", _RESULT_WIDTHS, RESULT_TEMPLATE_COLUMNS)
     results = DataValidation(
         type="list",
         formula1=f'"{RESULT_PAID},{RESULT_FAILED}"',
@@ -275,7 +272,6 @@ def result_template(*, actor: User, batch_id: int, ip_address: str | None = None
         error=f"请填写“{RESULT_PAID}”或“{RESULT_FAILED}”。",
     )
     sheet.data_validations.append(results)
-    sheet.append(_header_cells(sheet, RESULT_TEMPLATE_COLUMNS))
     lines = (
         PaymentLine.objects.filter(batch=batch, status=PaymentLine.Status.PENDING)
         .order_by("pk")
@@ -302,9 +298,7 @@ def result_template(*, actor: User, batch_id: int, ip_address: str | None = None
         "发放失败的孩子会在下一个发放批次中重新发放。",
     ):
         notes.append([note])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the chunk reader
-    workbook.save(handle)
-    return BankFile(f"{batch.name}-银行回盘模板.xlsx", XLSX_TYPE, _file_chunks(handle))
+    return _xlsx_file(workbook, f"{batch.name}-银行回盘模板.xlsx")
 
 
 # --------------------------------------------------------------------------- result import

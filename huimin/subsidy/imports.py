@@ -17,9 +17,8 @@ clear message.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
@@ -30,7 +29,6 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput
@@ -45,9 +43,12 @@ from huimin.core.imports import (
     read_rows,
     required,
     resident_id,
+    template_notes,
+    template_sheet,
 )
 from huimin.core.models import Event, Person, Region, User
 from huimin.core.selectors import region_list_for_user
+from huimin.core.spreadsheets import workbook_bytes
 from huimin.subsidy import rules, services
 from huimin.subsidy.models import Application
 
@@ -172,49 +173,42 @@ def roster_template(*, actor: User) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "育儿补贴名册"
-    sheet.append(list(ROSTER_COLUMNS))
-    sheet.append(list(example))
-    bold = Font(bold=True)
-    last_row = MAX_ROSTER_ROWS + 1
+    template_sheet(
+        sheet,
+        ROSTER_COLUMNS,
+        example,
+        text_columns=_TEXT_COLUMNS,
+        choices=_CHOICES,
+        last_row=MAX_ROSTER_ROWS + 1,
+    )
     for index, header in enumerate(ROSTER_COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.cell(row=1, column=index).font = bold
-        dimension = sheet.column_dimensions[letter]
-        dimension.width = max(12, 2.2 * len(header) + 4)
         if header in _TEXT_COLUMNS:
             # The column's style applies to every cell typed into it later: text, so Excel
             # neither rounds an 18-digit number nor drops a leading zero.
-            dimension.width = max(dimension.width, 22)
-            dimension.number_format = "@"
-            sheet.cell(row=2, column=index).number_format = "@"
-        if header in _CHOICES:
-            validation = DataValidation(
-                type="list", formula1='"' + ",".join(_CHOICES[header]) + '"', allow_blank=True
-            )
-            validation.add(f"{letter}2:{letter}{last_row}")
-            sheet.add_data_validation(validation)
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
     sheet.freeze_panes = "A2"
 
-    notes = workbook.create_sheet("填写说明")
-    for line in (
-        "第一行为列名，请勿修改；第二行为示例，导入前请删除或替换为实际数据。",
-        "每行一名儿童：同一儿童（身份证号）或同一出生医学证明编号在文件中只能出现一次，"
-        "已有申请（未被退回）的儿童不能再次导入。",
-        "身份证号填写18位第二代居民身份证号码；出生医学证明编号为1个大写字母加9位数字。",
-        "户籍所在地填写乡镇（街道）或村（社区）的名称或区划代码，"
-        "名称重复时请填写代码；可填的地方见“户籍所在地”工作表。",
-        "与儿童关系填写：父亲、母亲或其他监护人；父亲、母亲须与申请人身份证号显示的性别一致。",
-        "账户所有人填写：申请人或孩子本人，不填视为申请人；联系电话可不填。",
-        f"一个文件最多{MAX_ROSTER_ROWS}行。任何一行有错误时整份文件都不会导入，"
-        "系统会列出每一处错误的行号和列名。",
-    ):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 100
+    template_notes(
+        workbook,
+        [
+            "第一行为列名，请勿修改；第二行为示例，导入前请删除或替换为实际数据。",
+            "每行一名儿童：同一儿童（身份证号）或同一出生医学证明编号在文件中只能出现一次，"
+            "已有申请（未被退回）的儿童不能再次导入。",
+            "身份证号填写18位第二代居民身份证号码；出生医学证明编号为1个大写字母加9位数字。",
+            "户籍所在地填写乡镇（街道）或村（社区）的名称或区划代码，"
+            "名称重复时请填写代码；可填的地方见“户籍所在地”工作表。",
+            "与儿童关系填写：父亲、母亲或其他监护人；父亲、母亲须与申请人身份证号显示的性别一致。",
+            "账户所有人填写：申请人或孩子本人，不填视为申请人；联系电话可不填。",
+            f"一个文件最多{MAX_ROSTER_ROWS}行。任何一行有错误时整份文件都不会导入，"
+            "系统会列出每一处错误的行号和列名。",
+        ],
+        width=100,
+    )
 
     places = workbook.create_sheet("户籍所在地")
     places.append(["区划代码", "名称", "所属"])
     for cell in places[1]:
-        cell.font = bold
+        cell.font = Font(bold=True)
     for region in regions:
         parent = region.parent
         above = parent.name if parent is not None else ""
@@ -224,9 +218,7 @@ def roster_template(*, actor: User) -> bytes:
     places.column_dimensions["A"].width = 16
     places.column_dimensions["B"].width = 20
     places.column_dimensions["C"].width = 24
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --------------------------------------------------------------------------- reading cells
@@ -301,11 +293,20 @@ def _excel_number(value: object, what: str) -> None:
         )
 
 
-def _name(value: object) -> str:
-    text = required(value)
-    if len(text) > NAME_MAX:
-        raise CellError(f"姓名最多{NAME_MAX}个字，您填写了{len(text)}个字。")
-    return text
+def _limited(what: str, limit: int) -> Callable[[object], str]:
+    """A required text of at most ``limit`` characters (the stored field's)."""
+
+    def parse(value: object) -> str:
+        text = required(value)
+        if len(text) > limit:
+            raise CellError(f"{what}最多{limit}个字，您填写了{len(text)}个字。")
+        return text
+
+    return parse
+
+
+_name = _limited("姓名", NAME_MAX)
+_bank_name = _limited("开户银行", BANK_NAME_MAX)
 
 
 def _certificate(value: object) -> str:
@@ -314,13 +315,6 @@ def _certificate(value: object) -> str:
         return rules.birth_certificate_normalize(cell_text(value))
     except rules.ApplicationError as exc:
         raise CellError(exc.message) from None
-
-
-def _bank_name(value: object) -> str:
-    text = required(value)
-    if len(text) > BANK_NAME_MAX:
-        raise CellError(f"开户银行最多{BANK_NAME_MAX}个字，您填写了{len(text)}个字。")
-    return text
 
 
 def _bank_account(value: object) -> str:

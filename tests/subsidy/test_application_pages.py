@@ -598,3 +598,20 @@ def test_home_pages_show_what_waits_and_what_is_overdue(
     assert stat("待县级确认的补贴申请", 1) in county_home
     assert stat("我的育儿补贴申请", 2) in guardian_home
     assert "件（审核中 2 件）" in guardian_home
+
+
+def test_an_empty_submission_names_every_required_field_and_creates_nothing(client, guardian):
+    client.force_login(guardian)
+    response = client.post("/subsidy/apply/", {})
+    assert response.status_code == 200
+    content = response.content.decode()
+    for message in ("请填写孩子姓名。", "请选择孩子户籍所在地。", "请填写开户银行。"):
+        assert message in content
+    assert Application.objects.count() == 0
+
+
+def test_required_messages_read_as_sentences_in_english(client, guardian):
+    client.force_login(guardian)
+    client.cookies["django_language"] = "en"
+    content = client.post("/subsidy/apply/", {}).content.decode()
+    assert "Enter Child&#x27;s name." in content

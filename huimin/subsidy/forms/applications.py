@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huimin.core.forms import Form
+from huimin.core.forms import PageForm, region_choices
 from huimin.core.models import Region
 from huimin.subsidy.models import Application
 
@@ -32,28 +32,12 @@ def _date(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DateFiel
     )
 
 
-class SubsidyForm(Form):
-    """A missing required field says which, in Chinese; fields are shown in titled groups
+class SubsidyForm(PageForm):
+    """A missing required field says which, translated; fields are shown in titled groups
     (``groups``: legend and field names) when a form names them."""
 
-    groups: tuple[tuple[Any, tuple[str, ...]], ...] = ()
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if (
-                field.error_messages.get("required")
-                == forms.Field.default_error_messages["required"]
-            ):
-                verb = _("请选择") if isinstance(field, forms.ChoiceField) else _("请填写")
-                field.error_messages["required"] = f"{verb}{field.label}。"
-
-    def grouped(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        return [
-            (legend, [self[name] for name in names if name in self.fields])
-            for legend, names in self.groups
-            if any(name in self.fields for name in names)
-        ]
+    fill_message = _("请填写%(label)s。")
+    choose_message = _("请选择%(label)s。")
 
     def only_soft_errors(self) -> bool:
         """Every error is one the service reports too (blank or unknown choice)."""
@@ -106,13 +90,7 @@ class ApplicationFilterForm(SubsidyForm):
 
     def __init__(self, *args: Any, regions: Sequence[Region] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].widget.choices = [
-            *ALL,
-            *(
-                (r.code, ("　" if r.level == Region.Level.TOWNSHIP else "") + r.name)
-                for r in regions
-            ),
-        ]
+        self.fields["region"].widget.choices = region_choices(regions, _("全部"))
 
 
 # --------------------------------------------------------------------------- apply

@@ -8,16 +8,11 @@ from collections.abc import Iterable
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huimin.core.forms import Form
+from huimin.core.forms import Form, region_choices
 from huimin.core.models import Region
 from huimin.subsidy.models import PaymentBatch, PaymentLine
 
 ALL = [("", _("全部"))]
-
-
-def _region_label(region: Region) -> str:
-    indent = "　" if region.level == Region.Level.TOWNSHIP else ""
-    return indent + region.name
 
 
 class BatchFilterForm(Form):
@@ -78,10 +73,7 @@ class LineFilterForm(Form):
 
     def __init__(self, *args, regions: Iterable[Region] = (), **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [  # type: ignore[attr-defined]
-            *ALL,
-            *((r.code, _region_label(r)) for r in regions),
-        ]
+        self.fields["region"].choices = region_choices(regions, _("全部"))  # type: ignore[attr-defined]
 
 
 class BatchRejectForm(Form):

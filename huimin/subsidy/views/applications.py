@@ -9,11 +9,11 @@ nothing is saved."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from huimin.core import pages
 from huimin.core import rules as core_rules
 from huimin.core.errors import DomainError, Forbidden, InvalidInput
 from huimin.core.http import AuthedRequest
@@ -41,9 +42,8 @@ from huimin.subsidy.forms.applications import (
 )
 from huimin.subsidy.models import Application, ApplicationDecision, PaymentLine
 
-PAGE_SIZE = 50
 #: Rows one bulk action handles: two pages of the list.
-BULK_MAX = 2 * PAGE_SIZE
+BULK_MAX = 2 * pages.PAGE_SIZE
 Perm = core_rules.Perm
 
 
@@ -51,27 +51,14 @@ def _today() -> dt.date:
     return services.today()
 
 
-def _require(user: User, perm: core_rules.Perm) -> None:
-    if not user.can(perm):
-        raise Forbidden()
-
-
 def _is_citizen(user: User) -> bool:
     return user.role == core_rules.Role.CITIZEN and not user.is_superuser
 
 
 def _form_errors(form: SubsidyForm, exc: DomainError) -> None:
-    """A service's field messages next to their fields (a field the form already faults keeps
-    its own message), the rest on top; a duplicate's or a refused step's message on top too,
+    """A service's messages on the form; a duplicate's or a refused step's message on top too,
     since it says which application exists or what state it is in."""
-    if not exc.field_errors or not isinstance(exc, InvalidInput):
-        form.add_error(None, exc.message)
-    for field, message in exc.field_errors.items():
-        if field in form.fields and not form.fields[field].widget.is_hidden:
-            if field not in form.errors:
-                form.add_error(field, message)
-        elif isinstance(exc, InvalidInput):
-            form.add_error(None, message)
+    pages.form_errors(form, exc, whole=not isinstance(exc, InvalidInput))
 
 
 def _hukou_regions() -> QuerySet[Region]:
@@ -89,14 +76,6 @@ def _official_hukou_regions(user: User) -> QuerySet[Region]:
         region_list_for_user(user=user)
         .filter(level__in=services.HUKOU_LEVELS)
         .select_related("parent__parent")
-        .order_by("path")
-    )
-
-
-def _filter_regions(user: User) -> list[Region]:
-    return list(
-        region_list_for_user(user=user)
-        .filter(level__in=[Region.Level.CITY, Region.Level.COUNTY, Region.Level.TOWNSHIP])
         .order_by("path")
     )
 
@@ -182,8 +161,11 @@ def apply(request: AuthedRequest) -> HttpResponse:
         if user.can(Perm.SUBSIDY_ENTER):
             return redirect("subsidy_application_enter")
         raise Forbidden(_("网上申请育儿补贴请使用群众账号；工作人员请使用“代办申请”。"))
-    _require(user, Perm.SUBSIDY_APPLY)
-    form = ApplicationForm(request.POST or None, regions=_hukou_regions())
+    pages.require(user, Perm.SUBSIDY_APPLY)
+    # an empty POST is still a submission: every required field is then reported
+    form = ApplicationForm(
+        request.POST if request.method == "POST" else None, regions=_hukou_regions()
+    )
     if request.method == "POST":
         application = _submit(request, form)
         if application is not None:
@@ -213,18 +195,7 @@ def _filters(
     request: AuthedRequest, regions: list[Region]
 ) -> tuple[ApplicationFilterForm, selectors.ApplicationFilters]:
     form = ApplicationFilterForm(request.GET or None, regions=regions)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, selectors.ApplicationFilters(
-            q=data["q"],
-            region=data["region"],
-            status=data["status"],
-            channel=data["channel"],
-            overdue=data["overdue"],
-            submitted_from=data["submitted_from"],
-            submitted_to=data["submitted_to"],
-        )
-    return form, selectors.ApplicationFilters()
+    return form, pages.list_filters(form, selectors.ApplicationFilters)
 
 
 def _rows(user: User, filters: selectors.ApplicationFilters) -> QuerySet[Application]:
@@ -232,12 +203,6 @@ def _rows(user: User, filters: selectors.ApplicationFilters) -> QuerySet[Applica
     return selectors.application_list_for_user(
         user=user, filters=filters, today=_today()
     ).select_related("region__parent__parent")
-
-
-def _query_without_page(request: AuthedRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _bulk_action(user: User) -> str:
@@ -263,22 +228,21 @@ def application_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if _is_citizen(user):
         return redirect("subsidy_apply")
-    _require(user, Perm.SUBSIDY_VIEW)
-    form, filters = _filters(request, _filter_regions(user))
-    page: Page = Paginator(_rows(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    pages.require(user, Perm.SUBSIDY_VIEW)
+    form, filters = _filters(request, pages.filter_regions(user))
+    page = pages.paginate(request, _rows(user, filters))
     calendar, today = WorkdayCalendar(), _today()  # one calendar: each year is read once
     action = _bulk_action(user)
     for a in page:
         a.clock = selectors.application_clock(a, today=today, calendar=calendar)  # type: ignore[attr-defined]
         a.checkable = bool(action) and a.status == BULK_FROM[action]  # type: ignore[attr-defined]
-    template = "subsidy/_application_rows.html" if request.htmx else "subsidy/application_list.html"
-    return render(
+    return pages.list_page(
         request,
-        template,
+        "subsidy/application_list.html",
+        "subsidy/_application_rows.html",
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
             "bulk_action": action,
             "can_enter": user.can(Perm.SUBSIDY_ENTER),
             "review_days": rules.REVIEW_WORKING_DAYS,
@@ -312,8 +276,8 @@ def _region_parts(region: Region) -> tuple[str, str, str]:
 def application_export(request: AuthedRequest) -> HttpResponse:
     """The filtered list as .xlsx; resident IDs, phones and accounts masked."""
     user = request.user
-    _require(user, Perm.SUBSIDY_VIEW)
-    _form, filters = _filters(request, _filter_regions(user))
+    pages.require(user, Perm.SUBSIDY_VIEW)
+    _form, filters = _filters(request, pages.filter_regions(user))
     calendar, today = WorkdayCalendar(), _today()
 
     def row(a: Application) -> tuple[object, ...]:
@@ -376,9 +340,7 @@ def application_export(request: AuthedRequest) -> HttpResponse:
 
 def _back_to_list(query: str) -> str:
     """The list with the filters the user had (only a query string is taken back)."""
-    clean = QueryDict(query or "").copy()
-    clean.pop("page", None)
-    encoded = clean.urlencode()
+    encoded = pages.query_without_page(QueryDict(query or ""))
     url = reverse("subsidy_application_list")
     return f"{url}?{encoded}" if encoded else url
 
@@ -444,9 +406,11 @@ def application_enter(request: AuthedRequest) -> HttpResponse:
     """代办申请: a township or county official enters an application on a guardian's
     behalf (counter channel)."""
     user = request.user
-    _require(user, Perm.SUBSIDY_ENTER)
+    pages.require(user, Perm.SUBSIDY_ENTER)
     form = ApplicationForm(
-        request.POST or None, regions=_official_hukou_regions(user), counter=True
+        request.POST if request.method == "POST" else None,
+        regions=_official_hukou_regions(user),
+        counter=True,
     )
     if request.method == "POST":
         application = _submit(request, form)
@@ -548,143 +512,154 @@ def application_detail(request: AuthedRequest, application_id: int) -> HttpRespo
     return _detail(request, _get(request, application_id))
 
 
-def _back(application: Application, message: str, request: AuthedRequest) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("subsidy_application_detail", application_id=application.pk)
-
-
-def _decide(request: AuthedRequest, application_id: int, *, level: str) -> HttpResponse:
+def _step(
+    request: AuthedRequest,
+    application_id: int,
+    *,
+    perm: Perm,
+    form_class: type[SubsidyForm],
+    bound: str,
+    call: Callable[[dict[str, Any]], Application],
+    done: Callable[[Application, dict[str, Any]], str],
+    **form_kwargs: Any,
+) -> HttpResponse:
+    """A step on the application's page: the permission, the application in scope, the step's
+    form; on a valid form ``call`` the one service, then back to the page with ``done``'s
+    message; a refusal is shown on the form (``bound``: its name on the page)."""
+    pages.require(request.user, perm)
     application = _get(request, application_id)
-    form = DecisionForm(request.POST)
+    form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
-        approve = form.cleaned_data["outcome"] == "approve"
-        service = services.application_review if level == "review" else services.application_confirm
+        data = form.cleaned_data
         try:
-            application = service(
-                actor=request.user,
-                application_id=application.pk,
-                approve=approve,
-                reason=form.cleaned_data["reason"],
-            )
+            application = call(data)
         except DomainError as exc:
             _form_errors(form, exc)
         else:
-            return _back(
-                application,
-                _("编号 %(id)s：%(status)s。")
-                % {"id": application.pk, "status": application.get_status_display()},
-                request,
-            )
-    return _detail(request, application, decision_form=form)
+            messages.success(request, done(application, data))
+            return redirect("subsidy_application_detail", application_id=application.pk)
+    return _detail(request, application, **{bound: form})
+
+
+def _decide(
+    request: AuthedRequest,
+    application_id: int,
+    perm: Perm,
+    service: Callable[..., Application],
+) -> HttpResponse:
+    return _step(
+        request,
+        application_id,
+        perm=perm,
+        form_class=DecisionForm,
+        bound="decision_form",
+        call=lambda data: service(
+            actor=request.user,
+            application_id=application_id,
+            approve=data["outcome"] == "approve",
+            reason=data["reason"],
+        ),
+        done=lambda application, _data: (
+            _("编号 %(id)s：%(status)s。")
+            % {"id": application.pk, "status": application.get_status_display()}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def application_review(request: AuthedRequest, application_id: int) -> HttpResponse:
     """乡镇审核: passed on to the county, or refused with a reason."""
-    _require(request.user, Perm.SUBSIDY_REVIEW)
-    return _decide(request, application_id, level="review")
+    return _decide(request, application_id, Perm.SUBSIDY_REVIEW, services.application_review)
 
 
 @login_required
 @require_POST
 def application_confirm(request: AuthedRequest, application_id: int) -> HttpResponse:
     """县级确认: confirmed for payment, or refused with a reason."""
-    _require(request.user, Perm.SUBSIDY_CONFIRM)
-    return _decide(request, application_id, level="confirm")
+    return _decide(request, application_id, Perm.SUBSIDY_CONFIRM, services.application_confirm)
+
+
+def _moved(application: Application, data: dict[str, Any]) -> str:
+    if application.last_year is not None and data["out_of_city"]:
+        return _("已登记户籍迁出本市：%(year)s年度后停发。") % {"year": application.last_year}
+    return _("已登记户籍迁移：自%(year)s年度起由%(region)s发放。") % {
+        "year": application.region_from_year,
+        "region": application.region.name,
+    }
 
 
 @login_required
 @require_POST
 def application_hukou_move(request: AuthedRequest, application_id: int) -> HttpResponse:
     """户籍迁移: to another township or village of the city, or out of the city."""
-    _require(request.user, Perm.SUBSIDY_CHANGE)
-    application = _get(request, application_id)
-    form = HukouMoveForm(request.POST, regions=_hukou_regions())
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            application = services.application_hukou_move(
-                actor=request.user,
-                application_id=application.pk,
-                moved_on=data["moved_on"],
-                region_code="" if data["out_of_city"] else data["region"],
-                out_of_city=data["out_of_city"],
-                reason=data["reason"],
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            if application.last_year is not None and data["out_of_city"]:
-                done = _("已登记户籍迁出本市：%(year)s年度后停发。") % {
-                    "year": application.last_year
-                }
-            else:
-                done = _("已登记户籍迁移：自%(year)s年度起由%(region)s发放。") % {
-                    "year": application.region_from_year,
-                    "region": application.region.name,
-                }
-            return _back(application, done, request)
-    return _detail(request, application, move_form=form)
+    return _step(
+        request,
+        application_id,
+        perm=Perm.SUBSIDY_CHANGE,
+        form_class=HukouMoveForm,
+        bound="move_form",
+        regions=_hukou_regions(),
+        call=lambda data: services.application_hukou_move(
+            actor=request.user,
+            application_id=application_id,
+            moved_on=data["moved_on"],
+            region_code="" if data["out_of_city"] else data["region"],
+            out_of_city=data["out_of_city"],
+            reason=data["reason"],
+        ),
+        done=_moved,
+    )
 
 
 @login_required
 @require_POST
 def application_child_death(request: AuthedRequest, application_id: int) -> HttpResponse:
     """孩子死亡: nothing is paid after the year of death."""
-    _require(request.user, Perm.SUBSIDY_CHANGE)
-    application = _get(request, application_id)
-    form = ChildDeathForm(request.POST)
-    if form.is_valid():
-        try:
-            application = services.application_child_death(
-                actor=request.user,
-                application_id=application.pk,
-                died_on=form.cleaned_data["died_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            return _back(
-                application,
-                _("已登记孩子死亡：%(year)s年度后停发。") % {"year": application.last_year},
-                request,
-            )
-    return _detail(request, application, death_form=form)
+    return _step(
+        request,
+        application_id,
+        perm=Perm.SUBSIDY_CHANGE,
+        form_class=ChildDeathForm,
+        bound="death_form",
+        call=lambda data: services.application_child_death(
+            actor=request.user,
+            application_id=application_id,
+            died_on=data["died_on"],
+            reason=data["reason"],
+        ),
+        done=lambda application, _data: (
+            _("已登记孩子死亡：%(year)s年度后停发。") % {"year": application.last_year}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def application_bank_change(request: AuthedRequest, application_id: int) -> HttpResponse:
     """Change the account the child is paid to; lines already written keep theirs."""
-    _require(request.user, Perm.SUBSIDY_ENTER)
-    application = _get(request, application_id)
-    form = BankChangeForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            application = services.application_bank_change(
-                actor=request.user,
-                application_id=application.pk,
-                bank_name=data["bank_name"],
-                bank_account=data["bank_account"],
-                account_holder=data["account_holder"],
-            )
-        except DomainError as exc:
-            _form_errors(form, exc)
-        else:
-            return _back(
-                application,
-                _("已更换收款账户：%(bank)s %(account)s（收款人%(name)s）。")
-                % {
-                    "bank": application.bank_name,
-                    "account": application.masked_bank_account,
-                    "name": application.account_name,
-                },
-                request,
-            )
-    return _detail(request, application, bank_form=form)
+    return _step(
+        request,
+        application_id,
+        perm=Perm.SUBSIDY_ENTER,
+        form_class=BankChangeForm,
+        bound="bank_form",
+        call=lambda data: services.application_bank_change(
+            actor=request.user,
+            application_id=application_id,
+            bank_name=data["bank_name"],
+            bank_account=data["bank_account"],
+            account_holder=data["account_holder"],
+        ),
+        done=lambda application, _data: (
+            _("已更换收款账户：%(bank)s %(account)s（收款人%(name)s）。")
+            % {
+                "bank": application.bank_name,
+                "account": application.masked_bank_account,
+                "name": application.account_name,
+            }
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- home page

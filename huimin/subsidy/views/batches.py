@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huimin.core import pages
 from huimin.core import rules as core_rules
-from huimin.core.errors import DomainError, Forbidden, InvalidInput
+from huimin.core.errors import DomainError, InvalidInput
 from huimin.core.http import AuthedRequest
 from huimin.core.imports import ImportRejected
 from huimin.core.models import Region, User
@@ -39,7 +38,6 @@ from huimin.subsidy.forms.batches import (
 )
 from huimin.subsidy.models import PaymentBatch
 
-PAGE_SIZE = 50
 #: Row errors of a refused result file shown on the page (the count says how many in all).
 ROW_ERRORS_SHOWN = 200
 #: A bank result file of the largest batch we design for (1,000,000 lines as CSV) fits.
@@ -47,29 +45,6 @@ RESULT_MAX_BYTES = 100 * 1024 * 1024
 Perm = core_rules.Perm
 Status = PaymentBatch.Status
 BUILDING = (Status.CREATED, Status.RUNNING)
-
-
-def _require(user: User, perm: core_rules.Perm) -> None:
-    if not user.can(perm):
-        raise Forbidden()
-
-
-def _page(request: AuthedRequest, qs: Any) -> Page:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: AuthedRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _form_errors(form: django_forms.Form, exc: DomainError) -> None:
-    """A service's field messages next to their fields, the rest on top of the form."""
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-    for field, message in exc.field_errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _yuan(fen: int) -> str:
@@ -91,15 +66,17 @@ def batch_list(request: AuthedRequest) -> HttpResponse:
     year, status = None, ""
     if form.is_bound and form.is_valid():
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]
-    page = _page(request, selectors.batch_list_for_user(user=user, year=year, status=status))
-    return render(
+    page = pages.paginate(
+        request, selectors.batch_list_for_user(user=user, year=year, status=status)
+    )
+    return pages.list_page(
         request,
-        "subsidy/_batch_rows.html" if request.htmx else "subsidy/batch_list.html",
+        "subsidy/batch_list.html",
+        "subsidy/_batch_rows.html",
         {
             "form": form,
             "page": page,
             "rows": [(batch, _yuan(batch.total_fen)) for batch in page],
-            "query": _query_without_page(request),
             "can_make": user.can(Perm.BATCH_MAKE),
         },
     )
@@ -118,7 +95,7 @@ def _batch_regions(user: User) -> list[Region]:
 def batch_create(request: AuthedRequest) -> HttpResponse:
     """新建发放批次: year and region; the build then runs in the background."""
     user = request.user
-    _require(user, Perm.BATCH_MAKE)
+    pages.require(user, Perm.BATCH_MAKE)
     years = _batch_years()
     regions = _batch_regions(user)
     initial: dict[str, object] = {"year": years[0] if years else None}
@@ -132,7 +109,7 @@ def batch_create(request: AuthedRequest) -> HttpResponse:
                 actor=user, year=data["year"], region_code=data["region"], name=data["name"]
             )
         except DomainError as exc:
-            _form_errors(form, exc)
+            pages.form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -157,22 +134,17 @@ def _line_filters(
         .order_by("path")
     )
     form = LineFilterForm(request.GET or None, regions=regions)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        return form, selectors.LineFilters(
-            status=data["status"], region=data["region"], q=data["q"]
-        )
-    return form, selectors.LineFilters()
+    return form, pages.list_filters(form, selectors.LineFilters)
 
 
 def _lines_context(request: AuthedRequest, batch: PaymentBatch) -> dict[str, Any]:
     line_form, filters = _line_filters(request, batch)
-    page = _page(request, selectors.batch_lines(batch, filters))
+    page = pages.paginate(request, selectors.batch_lines(batch, filters))
     return {
         "line_form": line_form,
         "page": page,
         "lines": [(line, _yuan(line.amount_fen)) for line in page],
-        "query": _query_without_page(request),
+        "query": pages.query_without_page(request.GET),
         "target": "lines",
     }
 
@@ -264,7 +236,7 @@ def batch_decide(request: AuthedRequest, batch_id: int) -> HttpResponse:
             reason="" if approve else form.cleaned_data["reason"],
         )
     except InvalidInput as exc:
-        _form_errors(form, exc)
+        pages.form_errors(form, exc)
         return _detail_page(request, batch, reject_form=form)
     if approve:
         messages.success(request, _("批次已复核通过，可以导出银行发放文件。"))
@@ -382,7 +354,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     """育儿补贴统计: by county and by month for the user's regions, with the charts and the
     same figures as tables; the batches of the payment year with their totals checked."""
     user = request.user
-    _require(user, Perm.SUBSIDY_VIEW)
+    pages.require(user, Perm.SUBSIDY_VIEW)
     years = selectors.dashboard_years()
     form = DashboardForm(request.GET or None, years=years)
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else None

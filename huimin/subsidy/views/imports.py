@@ -4,8 +4,6 @@ by row and column (nothing imported then)."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,9 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from huimin.core import rules as core_rules
 from huimin.core.errors import DomainError, Forbidden, InvalidInput
-from huimin.core.forms import Form
+from huimin.core.forms import XlsxUploadForm
 from huimin.core.http import AuthedRequest
-from huimin.core.spreadsheets import XLSX_TYPE
+from huimin.core.spreadsheets import download
 from huimin.subsidy import imports as roster
 
 #: A 20,000-row roster is about 1.2 MB; anything far larger is not a roster.
@@ -28,19 +26,13 @@ ROSTER_MAX_BYTES = 10 * 1024 * 1024
 ERRORS_SHOWN = 1000
 
 
-class RosterForm(Form):
+class RosterForm(XlsxUploadForm):
     file = forms.FileField(
         label=gettext_lazy("名册文件（.xlsx）"),
         error_messages={"required": gettext_lazy("请选择要导入的 .xlsx 文件。")},
     )
-
-    def clean_file(self):  # noqa: ANN201
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("只支持 .xlsx 格式，请在 Excel 中另存为 .xlsx 后上传。"))
-        if upload.size > ROSTER_MAX_BYTES:
-            raise forms.ValidationError(_("文件超过10 MB，请拆分后分批导入。"))
-        return upload
+    max_bytes = ROSTER_MAX_BYTES
+    too_large = gettext_lazy("文件超过10 MB，请拆分后分批导入。")
 
 
 def _require_enter(request: AuthedRequest) -> None:
@@ -53,10 +45,7 @@ def _require_enter(request: AuthedRequest) -> None:
 def roster_template(request: AuthedRequest) -> HttpResponse:
     """The .xlsx roster template with an example row and the places the user may name."""
     content = roster.roster_template(actor=request.user)
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    filename = quote(_("育儿补贴名册导入模板") + ".xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return download(content, _("育儿补贴名册导入模板") + ".xlsx")
 
 
 @login_required
