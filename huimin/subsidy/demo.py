@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection
-from django.db.models import Max, Model
+from django.db.models import Count, Max, Model
 from django.utils import timezone
 
 from huimin.core import rules as core_rules
@@ -643,15 +643,15 @@ class _Builder:
         families += [self.open(c) for c in self._counties(scale.open - len(BEICHENG_DESK))]
         families += [self.rejected(county) for county in self._counties(scale.rejected)]
         self.write(families, townships)
-        by_status: dict[str, int] = {}
-        for f in families:
-            by_status[f.status] = by_status.get(f.status, 0) + 1
+        self.citizen()
+        by_status = dict(
+            Application.objects.values_list("status").annotate(n=Count("id")).order_by("status")
+        )
         ctx.log(
-            f"育儿补贴申请：{len(families)} 份（"
+            f"育儿补贴申请：{sum(by_status.values())} 份（"
             + "，".join(f"{Application.Status(s).label} {n}" for s, n in by_status.items())
             + f"），审核意见 {self.decisions_written} 条，网上申请账号 {self.users_written} 个"
         )
-        self.citizen()
         self.changes(families)
         self.batches()
 
