@@ -615,3 +615,51 @@ def test_required_messages_read_as_sentences_in_english(client, guardian):
     client.cookies["django_language"] = "en"
     content = client.post("/subsidy/apply/", {}).content.decode()
     assert "Enter Child&#x27;s name." in content
+
+
+def test_a_guardian_corrects_the_account_of_her_own_application(client, guardian, apply):
+    application = apply()
+    client.force_login(guardian)
+    url = f"/subsidy/apply/{application.pk}/bank/"
+    bad = client.post(
+        url, {"account_holder": "applicant", "bank_name": "中国银行", "bank_account": "12ab"}
+    )
+    assert bad.status_code == 200
+    assert "银行账号应为12至30位数字" in bad.content.decode()
+    assert 'value="12ab"' in bad.content.decode()
+    application.refresh_from_db()
+    assert application.bank_account == "6228480012345678901"
+
+    good = client.post(
+        url,
+        {
+            "account_holder": "applicant",
+            "bank_name": "中国银行运城分行",
+            "bank_account": "6216610012345678",
+        },
+    )
+    assert good.status_code == 302
+    application.refresh_from_db()
+    assert (application.bank_name, application.bank_account) == (
+        "中国银行运城分行",
+        "6216610012345678",
+    )
+
+
+def test_a_guardian_cannot_touch_anothers_application(client, apply, make_person, make_user):
+    application = apply()
+    other = make_user(
+        "other", User.Role.CITIZEN, (), person=make_person(BEICHENG, name="赵敏", sex="F")
+    )
+    client.force_login(other)
+    response = client.post(
+        f"/subsidy/apply/{application.pk}/bank/",
+        {
+            "account_holder": "applicant",
+            "bank_name": "中国银行",
+            "bank_account": "6216610012345678",
+        },
+    )
+    assert response.status_code == 404
+    application.refresh_from_db()
+    assert application.bank_account == "6228480012345678901"

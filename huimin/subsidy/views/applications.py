@@ -176,15 +176,77 @@ def apply(request: AuthedRequest) -> HttpResponse:
                 + _entitlement_text(application),
             )
             return redirect(f"{reverse('subsidy_apply')}#application-{application.pk}")
+    return _apply_page(request, form)
+
+
+def _apply_page(
+    request: AuthedRequest,
+    form: ApplicationForm,
+    *,
+    bank_form: BankChangeForm | None = None,
+    bank_for: int | None = None,
+) -> HttpResponse:
+    """The guardian's page; ``bank_form`` is the account correction of application
+    ``bank_for`` shown again with its errors."""
+    applications = _citizen_applications(request.user)
+    for a in applications:
+        a.bank_form = (  # type: ignore[attr-defined]
+            bank_form
+            if a.pk == bank_for and bank_form is not None
+            else BankChangeForm(
+                initial={"account_holder": a.account_holder, "bank_name": a.bank_name}
+            )
+        )
     return render(
         request,
         "subsidy/apply.html",
         {
             "form": form,
-            "applications": _citizen_applications(user),
-            "linked": user.person_id is not None,
+            "applications": applications,
+            "linked": request.user.person_id is not None,
             "review_days": rules.REVIEW_WORKING_DAYS,
+            "bank_for": bank_for,
         },
+    )
+
+
+@login_required
+@require_POST
+def apply_bank_change(request: AuthedRequest, application_id: int) -> HttpResponse:
+    """A guardian corrects the account their child is paid to (after a failed payment, say)."""
+    pages.require(request.user, Perm.SUBSIDY_APPLY)
+    bank_form = BankChangeForm(request.POST)
+    if bank_form.is_valid():
+        data = bank_form.cleaned_data
+        try:
+            application = services.application_bank_change(
+                actor=request.user,
+                application_id=application_id,
+                bank_name=data["bank_name"],
+                bank_account=data["bank_account"],
+                account_holder=data["account_holder"],
+            )
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            _form_errors(bank_form, exc)
+        else:
+            messages.success(
+                request,
+                _("已更换收款账户：%(bank)s %(account)s（收款人%(name)s）。")
+                % {
+                    "bank": application.bank_name,
+                    "account": application.masked_bank_account,
+                    "name": application.account_name,
+                },
+            )
+            return redirect(f"{reverse('subsidy_apply')}#application-{application.pk}")
+    selectors.application_get_for_user(user=request.user, application_id=application_id)
+    return _apply_page(
+        request,
+        ApplicationForm(None, regions=_hukou_regions()),
+        bank_form=bank_form,
+        bank_for=application_id,
     )
 
 
@@ -704,6 +766,11 @@ def home_stats(user: User) -> list[HomeStat]:
 
 urlpatterns = [
     path("apply/", apply, name="subsidy_apply"),
+    path(
+        "apply/<int:application_id>/bank/",
+        apply_bank_change,
+        name="subsidy_apply_bank_change",
+    ),
     path("applications/", application_list, name="subsidy_application_list"),
     path("applications/export.xlsx", application_export, name="subsidy_application_export"),
     path("applications/new/", application_enter, name="subsidy_application_enter"),
