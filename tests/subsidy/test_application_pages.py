@@ -29,8 +29,10 @@ def detail(application: Application) -> str:
     return f"/subsidy/applications/{application.pk}/"
 
 
-def field_error(field: str, message: str) -> str:
-    return f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>'
+def field_error(field: str, message: str, form: str = "") -> str:
+    """A field's error as rendered; ``form`` is the prefix of a form on the application page."""
+    name = f"{form}_{field}" if form else field
+    return f'<ul class="errorlist" id="id_{name}_error"><li>{message}</li></ul>'
 
 
 def form_data(**fields: str) -> dict[str, str]:
@@ -282,7 +284,7 @@ def test_a_refusal_without_a_reason_is_shown_on_the_page_and_changes_nothing(
     response = client.post(f"{detail(application)}review/", {"outcome": "reject", "reason": ""})
 
     assert response.status_code == 200
-    assert field_error("reason", "不通过时请填写原因，申请人将看到这段说明。") in (
+    assert field_error("reason", "不通过时请填写原因，申请人将看到这段说明。", "decide") in (
         response.content.decode()
     )
     application.refresh_from_db()
@@ -392,7 +394,7 @@ def test_a_hukou_move_without_a_destination_is_refused_on_the_page(client, confi
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert field_error("region", "请选择迁入地，或勾选“迁出本市”。") in content
+    assert field_error("region", "请选择迁入地，或勾选“迁出本市”。", "move") in content
     assert '<details class="action" id="move" open>' in content
     application.refresh_from_db()
     assert application.last_year is None
@@ -416,7 +418,7 @@ def test_a_death_in_the_future_is_refused_next_to_the_date(client, confirmed, to
 
     response = client.post(f"{detail(application)}death/", {"died_on": "2026-12-01"})
 
-    assert field_error("died_on", "死亡日期2026-12-01晚于今天，请核对。") in (
+    assert field_error("died_on", "死亡日期2026-12-01晚于今天，请核对。", "death") in (
         response.content.decode()
     )
     application.refresh_from_db()
@@ -443,7 +445,9 @@ def test_a_bank_account_change_from_the_detail_page(client, confirmed, township)
         {"account_holder": "applicant", "bank_name": "运城农商银行", "bank_account": "12ab"},
     )
     assert (
-        field_error("bank_account", "银行账号应为12至30位数字，请去掉空格以外的符号后重新填写。")
+        field_error(
+            "bank_account", "银行账号应为12至30位数字，请去掉空格以外的符号后重新填写。", "bank"
+        )
         in response.content.decode()
     )
 

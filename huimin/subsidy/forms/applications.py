@@ -38,6 +38,14 @@ class SubsidyForm(PageForm):
 
     fill_message = _("请填写%(label)s。")
     choose_message = _("请选择%(label)s。")
+    #: Forms shown together on one page name their elements apart (``id_move_reason``), so
+    #: each label points at its own field.
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
     def only_soft_errors(self) -> bool:
         """Every error is one the service reports too (blank or unknown choice)."""
@@ -174,6 +182,7 @@ class ApplicationForm(SubsidyForm):
 class DecisionForm(SubsidyForm):
     """The township's review or the county's confirmation."""
 
+    id_prefix = "decide"
     outcome = forms.ChoiceField(
         label=_("结论"),
         widget=forms.RadioSelect,
@@ -190,6 +199,7 @@ class DecisionForm(SubsidyForm):
 
 
 class HukouMoveForm(SubsidyForm):
+    id_prefix = "move"
     moved_on = _date(_("迁移日期"))
     region = forms.ChoiceField(
         label=_("迁入地"),
@@ -220,6 +230,7 @@ class HukouMoveForm(SubsidyForm):
 
 
 class ChildDeathForm(SubsidyForm):
+    id_prefix = "death"
     died_on = _date(_("死亡日期"))
     reason = forms.CharField(
         label=_("依据或说明"),
@@ -231,6 +242,7 @@ class ChildDeathForm(SubsidyForm):
 
 
 class BankChangeForm(SubsidyForm):
+    id_prefix = "bank"
     account_holder = forms.ChoiceField(
         label=_("账户所有人"), widget=forms.RadioSelect, choices=Application.Holder.choices
     )

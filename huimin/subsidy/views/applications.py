@@ -194,7 +194,8 @@ def _apply_page(
             bank_form
             if a.pk == bank_for and bank_form is not None
             else BankChangeForm(
-                initial={"account_holder": a.account_holder, "bank_name": a.bank_name}
+                initial={"account_holder": a.account_holder, "bank_name": a.bank_name},
+                auto_id=_bank_ids(a.pk),
             )
         )
     return render(
@@ -210,12 +211,18 @@ def _apply_page(
     )
 
 
+def _bank_ids(application_id: int) -> str:
+    """Element ids of one card's account form: unique on the page, so each label points at
+    its own field and not at the application form's."""
+    return f"id_bank{application_id}_%s"
+
+
 @login_required
 @require_POST
 def apply_bank_change(request: AuthedRequest, application_id: int) -> HttpResponse:
     """A guardian corrects the account their child is paid to (after a failed payment, say)."""
     pages.require(request.user, Perm.SUBSIDY_APPLY)
-    bank_form = BankChangeForm(request.POST)
+    bank_form = BankChangeForm(request.POST, auto_id=_bank_ids(application_id))
     if bank_form.is_valid():
         data = bank_form.cleaned_data
         try:
