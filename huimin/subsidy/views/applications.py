@@ -211,6 +211,24 @@ def _apply_page(
     )
 
 
+def _bank_change(request: AuthedRequest, application_id: int, data: dict[str, Any]) -> Application:
+    return services.application_bank_change(
+        actor=request.user,
+        application_id=application_id,
+        bank_name=data["bank_name"],
+        bank_account=data["bank_account"],
+        account_holder=data["account_holder"],
+    )
+
+
+def _bank_changed(application: Application) -> str:
+    return _("已更换收款账户：%(bank)s %(account)s（收款人%(name)s）。") % {
+        "bank": application.bank_name,
+        "account": application.masked_bank_account,
+        "name": application.account_name,
+    }
+
+
 def _bank_ids(application_id: int) -> str:
     """Element ids of one card's account form: unique on the page, so each label points at
     its own field and not at the application form's."""
@@ -224,29 +242,14 @@ def apply_bank_change(request: AuthedRequest, application_id: int) -> HttpRespon
     pages.require(request.user, Perm.SUBSIDY_APPLY)
     bank_form = BankChangeForm(request.POST, auto_id=_bank_ids(application_id))
     if bank_form.is_valid():
-        data = bank_form.cleaned_data
         try:
-            application = services.application_bank_change(
-                actor=request.user,
-                application_id=application_id,
-                bank_name=data["bank_name"],
-                bank_account=data["bank_account"],
-                account_holder=data["account_holder"],
-            )
+            application = _bank_change(request, application_id, bank_form.cleaned_data)
         except DomainError as exc:
             if exc.status == 404:
                 raise
             _form_errors(bank_form, exc)
         else:
-            messages.success(
-                request,
-                _("已更换收款账户：%(bank)s %(account)s（收款人%(name)s）。")
-                % {
-                    "bank": application.bank_name,
-                    "account": application.masked_bank_account,
-                    "name": application.account_name,
-                },
-            )
+            messages.success(request, _bank_changed(application))
             return redirect(f"{reverse('subsidy_apply')}#application-{application.pk}")
     selectors.application_get_for_user(user=request.user, application_id=application_id)
     return _apply_page(
@@ -713,21 +716,8 @@ def application_bank_change(request: AuthedRequest, application_id: int) -> Http
         perm=Perm.SUBSIDY_ENTER,
         form_class=BankChangeForm,
         bound="bank_form",
-        call=lambda data: services.application_bank_change(
-            actor=request.user,
-            application_id=application_id,
-            bank_name=data["bank_name"],
-            bank_account=data["bank_account"],
-            account_holder=data["account_holder"],
-        ),
-        done=lambda application, _data: (
-            _("已更换收款账户：%(bank)s %(account)s（收款人%(name)s）。")
-            % {
-                "bank": application.bank_name,
-                "account": application.masked_bank_account,
-                "name": application.account_name,
-            }
-        ),
+        call=lambda data: _bank_change(request, application_id, data),
+        done=lambda application, _data: _bank_changed(application),
     )
 
 
