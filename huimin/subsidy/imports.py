@@ -47,9 +47,8 @@ from huimin.core.imports import (
     template_sheet,
 )
 from huimin.core.models import Event, Person, Region, User
-from huimin.core.selectors import region_list_for_user
 from huimin.core.spreadsheets import workbook_bytes
-from huimin.subsidy import rules, services
+from huimin.subsidy import rules, selectors, services
 from huimin.subsidy.models import Application
 
 __all__ = [
@@ -137,23 +136,13 @@ def _require_enter(actor: User) -> None:
 # --------------------------------------------------------------------------- the template
 
 
-def _hukou_regions(actor: User) -> list[Region]:
-    """The townships and villages in the actor's scope, in code order, with their parents."""
-    return list(
-        region_list_for_user(user=actor)
-        .filter(level__in=services.HUKOU_LEVELS)
-        .select_related("parent", "parent__parent")
-        .order_by("code")
-    )
-
-
 def roster_template(*, actor: User) -> bytes:
     """The ``.xlsx`` roster template: the header row, one example row, number columns
     formatted as text (so Excel keeps all 18 characters of an ID), drop-down lists for the
     fixed choices, a sheet of notes and a sheet of the hukou places the actor may name.
     Raises Forbidden."""
     _require_enter(actor)
-    regions = _hukou_regions(actor)
+    regions = list(selectors.hukou_regions(user=actor).order_by("code"))
     example_region = next(
         (r.name for r in regions if r.level == Region.Level.TOWNSHIP), _EXAMPLE_REGION
     )
@@ -232,7 +221,7 @@ class _Places:
     def __init__(self, actor: User) -> None:
         self.by_code: dict[str, Region] = {}
         self.by_name: dict[str, list[Region]] = defaultdict(list)
-        for region in _hukou_regions(actor):
+        for region in selectors.hukou_regions(user=actor).order_by("code"):
             self.by_code[region.code] = region
             names = [region.name]
             parent = region.parent

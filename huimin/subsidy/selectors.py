@@ -15,7 +15,12 @@ from django.utils import timezone
 from huimin.core import rules as core_rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
 from huimin.core.models import Region, User
-from huimin.core.selectors import WorkdayCalendar, region_get_for_user, region_scope_q
+from huimin.core.selectors import (
+    WorkdayCalendar,
+    region_get_for_user,
+    region_list_for_user,
+    region_scope_q,
+)
 from huimin.subsidy import rules
 from huimin.subsidy.models import Application, ApplicationDecision, PaymentBatch, PaymentLine
 
@@ -48,6 +53,20 @@ def entitlement_quote(*, birth_date: dt.date, today: dt.date | None = None) -> r
 
 
 # --------------------------------------------------------------------------- applications
+
+#: Hukou regions an application may name: a township or a village of the city.
+HUKOU_LEVELS = (Region.Level.TOWNSHIP, Region.Level.VILLAGE)
+
+
+def hukou_regions(*, user: User | None = None) -> QuerySet[Region]:
+    """Where a child's hukou may be, in tree order with their county: every township and
+    village of the city (public), or those an official serves when ``user`` is given."""
+    regions = region_list_for_user(user=user) if user is not None else Region.objects.all()
+    return (
+        regions.filter(level__in=HUKOU_LEVELS)
+        .select_related("parent", "parent__parent")
+        .order_by("path")
+    )
 
 
 def _require(user: User, perm: core_rules.Perm) -> None:

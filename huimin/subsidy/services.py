@@ -71,9 +71,6 @@ APPLICATION_TRANSITIONS: dict[str, set[str]] = {
     Application.Status.REJECTED: set(),
 }
 
-#: Hukou regions an application may name: a township or a village of the city.
-HUKOU_LEVELS = (Region.Level.TOWNSHIP, Region.Level.VILLAGE)
-
 
 @dataclass(frozen=True)
 class ApplicationInput:
@@ -110,7 +107,7 @@ def _hukou_region(actor: User, code: str) -> Region:
     if region is None:
         message = f"户籍所在地“{code}”不是本市的乡镇（街道）或村（社区），或不在您的负责范围内。"
         raise InvalidInput(message, field_errors={"region": message})
-    if region.level not in HUKOU_LEVELS:
+    if region.level not in selectors.HUKOU_LEVELS:
         message = "户籍所在地请选择到乡镇（街道）或村（社区）。"
         raise InvalidInput(message, field_errors={"region": message})
     return region
@@ -419,7 +416,7 @@ def application_hukou_move(
         else:
             # any township of the city may receive the child, not only the actor's
             new_region = Region.objects.filter(code=(region_code or "").strip()).first()
-            if new_region is None or new_region.level not in HUKOU_LEVELS:
+            if new_region is None or new_region.level not in selectors.HUKOU_LEVELS:
                 message = "请选择迁入地：本市的乡镇（街道）或村（社区）。"
                 raise InvalidInput(message, field_errors={"region": message})
             if new_region.pk == application.region_id:

@@ -28,7 +28,7 @@ from huimin.core.errors import DomainError, Forbidden, InvalidInput
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Person, Region, User
 from huimin.core.navigation import HomeStat
-from huimin.core.selectors import WorkdayCalendar, region_list_for_user, timeline_for_user
+from huimin.core.selectors import WorkdayCalendar, timeline_for_user
 from huimin.core.spreadsheets import xlsx_response
 from huimin.subsidy import rules, selectors, services
 from huimin.subsidy.forms.applications import (
@@ -59,25 +59,6 @@ def _form_errors(form: SubsidyForm, exc: DomainError) -> None:
     """A service's messages on the form; a duplicate's or a refused step's message on top too,
     since it says which application exists or what state it is in."""
     pages.form_errors(form, exc, whole=not isinstance(exc, InvalidInput))
-
-
-def _hukou_regions() -> QuerySet[Region]:
-    """Every township and village of the city (public): where a child's hukou may be."""
-    return (
-        Region.objects.filter(level__in=services.HUKOU_LEVELS)
-        .select_related("parent", "parent__parent")
-        .order_by("path")
-    )
-
-
-def _official_hukou_regions(user: User) -> QuerySet[Region]:
-    """The townships and villages an official serves: where they may enter applications."""
-    return (
-        region_list_for_user(user=user)
-        .filter(level__in=services.HUKOU_LEVELS)
-        .select_related("parent__parent")
-        .order_by("path")
-    )
 
 
 def _entitlement_text(application: Application) -> str:
@@ -164,7 +145,7 @@ def apply(request: AuthedRequest) -> HttpResponse:
     pages.require(user, Perm.SUBSIDY_APPLY)
     # an empty POST is still a submission: every required field is then reported
     form = ApplicationForm(
-        request.POST if request.method == "POST" else None, regions=_hukou_regions()
+        request.POST if request.method == "POST" else None, regions=selectors.hukou_regions()
     )
     if request.method == "POST":
         application = _submit(request, form)
@@ -254,7 +235,7 @@ def apply_bank_change(request: AuthedRequest, application_id: int) -> HttpRespon
     selectors.application_get_for_user(user=request.user, application_id=application_id)
     return _apply_page(
         request,
-        ApplicationForm(None, regions=_hukou_regions()),
+        ApplicationForm(None, regions=selectors.hukou_regions()),
         bank_form=bank_form,
         bank_for=application_id,
     )
@@ -481,7 +462,7 @@ def application_enter(request: AuthedRequest) -> HttpResponse:
     pages.require(user, Perm.SUBSIDY_ENTER)
     form = ApplicationForm(
         request.POST if request.method == "POST" else None,
-        regions=_official_hukou_regions(user),
+        regions=selectors.hukou_regions(user=user),
         counter=True,
     )
     if request.method == "POST":
@@ -540,7 +521,7 @@ def _detail(request: AuthedRequest, application: Application, **bound: SubsidyFo
     stopped = application.last_year is not None
     forms: dict[str, Any] = {
         "decision_form": bound.get("decision_form") or DecisionForm(),
-        "move_form": bound.get("move_form") or HukouMoveForm(regions=_hukou_regions()),
+        "move_form": bound.get("move_form") or HukouMoveForm(regions=selectors.hukou_regions()),
         "death_form": bound.get("death_form") or ChildDeathForm(),
         "bank_form": bound.get("bank_form")
         or BankChangeForm(initial={"account_holder": application.account_holder}),
@@ -671,7 +652,7 @@ def application_hukou_move(request: AuthedRequest, application_id: int) -> HttpR
         perm=Perm.SUBSIDY_CHANGE,
         form_class=HukouMoveForm,
         bound="move_form",
-        regions=_hukou_regions(),
+        regions=selectors.hukou_regions(),
         call=lambda data: services.application_hukou_move(
             actor=request.user,
             application_id=application_id,
