@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "huimin.core",
     "huimin.childcare",
     "huimin.subsidy",
+    "huimin.supervision",
 ]
 
 MIDDLEWARE = [

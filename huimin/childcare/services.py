@@ -47,7 +47,7 @@ from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Person, Region, User
 from huimin.core.selectors import region_get_for_user, working_deadline
-from huimin.core.services import person_ensure, record_transition, save_audited
+from huimin.core.services import person_ensure, record_transition, save_audited, upload_check
 
 S = Institution.Status
 INSTITUTION_TRANSITIONS: dict[str, set[str]] = {
@@ -276,11 +276,7 @@ def document_upload(
     """Attach a filing material (PDF or image, at most 10 MB). Raises InvalidInput."""
     if material not in rules.FILING_MATERIALS:
         raise _invalid("material", "请选择材料类型。")
-    name = upload.name or "file"
-    if not name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png")):
-        raise _invalid("file", f"文件“{name}”的格式不支持，请上传 PDF、JPG 或 PNG 文件。")
-    if (upload.size or 0) > 10 * 1024 * 1024:
-        raise _invalid("file", f"文件“{name}”超过10 MB，请压缩后上传。")
+    name = upload_check("file", upload)
     with transaction.atomic():
         institution = _managed(actor, institution_id)
         return FilingDocument.objects.create(

@@ -254,6 +254,12 @@ class Perm(StrEnum):
     SUBSIDY_CHANGE = "subsidy.change"  # hukou moves and deaths
     BATCH_MAKE = "batch.make"  # create and run payment batches, export, import bank results
     BATCH_CHECK = "batch.check"  # approve a batch someone else made
+    # supervision
+    SUPERVISION_VIEW = "supervision.view"  # draws, inspections, letters, credit in one's scope
+    DRAW_MANAGE = "draw.manage"  # plan, lock and run double-random draws; publish results
+    INSPECT = "inspect"  # record an assigned inspection, issue letters, judge rectification
+    RECTIFY = "rectify"  # an operator sends rectification evidence for their institution
+    COMPLAINT_RECORD = "complaint.record"  # record complaints about institutions
 
 
 _OFFICIAL = {
@@ -270,7 +276,15 @@ _OFFICIAL = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CITY_ADMIN: frozenset(
         _OFFICIAL
-        | {Perm.CALENDAR_MANAGE, Perm.INSTITUTION_VIEW, Perm.PRICE_CAP_MANAGE, Perm.SUBSIDY_VIEW}
+        | {
+            Perm.CALENDAR_MANAGE,
+            Perm.INSTITUTION_VIEW,
+            Perm.PRICE_CAP_MANAGE,
+            Perm.SUBSIDY_VIEW,
+            Perm.SUPERVISION_VIEW,
+            Perm.DRAW_MANAGE,
+            Perm.COMPLAINT_RECORD,
+        }
     ),
     Role.COUNTY_OFFICIAL: frozenset(
         _OFFICIAL
@@ -282,6 +296,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SUBSIDY_ENTER,
             Perm.SUBSIDY_CONFIRM,
             Perm.SUBSIDY_CHANGE,
+            Perm.SUPERVISION_VIEW,
+            Perm.DRAW_MANAGE,
+            Perm.COMPLAINT_RECORD,
         }
     ),
     Role.TOWNSHIP_OFFICIAL: frozenset(
@@ -292,10 +309,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SUBSIDY_ENTER,
             Perm.SUBSIDY_REVIEW,
             Perm.SUBSIDY_CHANGE,
+            Perm.SUPERVISION_VIEW,
         }
     ),
-    Role.OPERATOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW, Perm.INSTITUTION_MANAGE}),
-    Role.INSPECTOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
+    Role.OPERATOR: frozenset(
+        {
+            Perm.REGION_VIEW,
+            Perm.INSTITUTION_VIEW,
+            Perm.INSTITUTION_MANAGE,
+            Perm.SUPERVISION_VIEW,
+            Perm.RECTIFY,
+        }
+    ),
+    Role.INSPECTOR: frozenset(
+        {Perm.REGION_VIEW, Perm.INSTITUTION_VIEW, Perm.SUPERVISION_VIEW, Perm.INSPECT}
+    ),
     Role.EVALUATOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
     Role.FINANCE: frozenset(
         {
