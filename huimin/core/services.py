@@ -95,7 +95,8 @@ def record_transition(
     if actor is not None:
         obj._history_user = actor  # type: ignore[attr-defined]
     if reason:
-        obj._change_reason = reason  # type: ignore[attr-defined]
+        # the history column holds 100 characters; the Event below keeps the whole reason
+        obj._change_reason = reason[:100]  # type: ignore[attr-defined]
     update_fields = [field]
     if any(f.name == "updated_at" for f in obj._meta.fields):
         update_fields.append("updated_at")
