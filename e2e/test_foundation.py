@@ -28,6 +28,8 @@ HOME_HEADINGS = {
     "beicheng": "乡镇（街道）工作台",
     "operator": "托育机构工作台",
     "inspector": "监督检查工作台",
+    "inspector2": "监督检查工作台",
+    "inspector3": "监督检查工作台",
     "evaluator": "示范评估工作台",
     "finance": "财务工作台",
     "finance2": "财务工作台",

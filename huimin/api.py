@@ -17,6 +17,7 @@ from huimin.core.api import calendar_router
 from huimin.core.api import router as core_router
 from huimin.core.errors import DomainError
 from huimin.subsidy.api import router as subsidy_router
+from huimin.supervision.api import router as supervision_router
 
 
 class TokenAuth(HttpBearer):
@@ -53,6 +54,7 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/", core_router)
 api.add_router("/childcare", childcare_router)
 api.add_router("/subsidy", subsidy_router)
+api.add_router("/supervision", supervision_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填项",

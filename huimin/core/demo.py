@@ -86,6 +86,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "inspector", User.Role.INSPECTOR, "陈国平", "运城市卫生健康综合行政执法队", ("140800",)
     ),
+    # the double-random draw needs a pool: two more inspectors, one city-level, one of 盐湖区
+    DemoAccount(
+        "inspector2", User.Role.INSPECTOR, "王海涛", "运城市卫生健康综合行政执法队", ("140800",)
+    ),
+    DemoAccount(
+        "inspector3", User.Role.INSPECTOR, "杜晓燕", "盐湖区卫生健康综合行政执法大队", ("140802",)
+    ),
     DemoAccount("evaluator", User.Role.EVALUATOR, "杨慧", "运城幼儿师范高等专科学校", ("140800",)),
     DemoAccount("finance", User.Role.FINANCE, "周建军", "运城市财政局", ("140800",)),
     # the checker of maker–checker: approves the batches "finance" makes

@@ -67,6 +67,52 @@ NAV: list[NavItem] = [
         description=_("普惠托育机构认定申请：核对收费与价格上限、严重合规问题后认定。"),
     ),
     NavItem(
+        _("双随机抽查"),
+        "supervision_plan_list",
+        Perm.DRAW_MANAGE,
+        description=_("制定抽查计划，以公开随机数锁定后抽取检查对象和检查人员，任何人可复核。"),
+    ),
+    NavItem(
+        _("监督检查"),
+        "supervision_inspection_list",
+        Perm.SUPERVISION_VIEW,
+        description=_("被抽中机构的检查任务：逐项检查、记录问题和照片，完成后公示结果。"),
+    ),
+    NavItem(
+        _("监督意见书"),
+        "supervision_letter_list",
+        Perm.SUPERVISION_VIEW,
+        description=_("卫生监督意见书的整改期限、整改材料和验收；逾期未整改的标红并上报。"),
+    ),
+    NavItem(
+        _("诚信评价"),
+        "supervision_credit_list",
+        Perm.SUPERVISION_VIEW,
+        roles=frozenset(
+            {Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.TOWNSHIP_OFFICIAL, Role.INSPECTOR}
+        ),
+        description=_("托育机构的诚信得分和A至D等级，每一项得分的来由和历次评价。"),
+    ),
+    NavItem(
+        _("诚信评价"),  # not "本机构…": the childcare pages' "本机构" link stays unique
+        "supervision_credit_mine",
+        Perm.SUPERVISION_VIEW,
+        roles=frozenset({Role.OPERATOR}),
+        description=_("本机构的诚信得分和等级，每一项加分、扣分的来由。"),
+    ),
+    NavItem(
+        _("投诉登记"),
+        "supervision_complaint_list",
+        Perm.COMPLAINT_RECORD,
+        description=_("登记对托育机构的投诉并核查；近一年的投诉提高抽查权重，查实的扣诚信分。"),
+    ),
+    NavItem(
+        _("利害关系申报"),
+        "supervision_conflict_list",
+        Perm.INSPECT,
+        description=_("申报与托育机构的利害关系，申报后不会被抽中检查该机构。"),
+    ),
+    NavItem(
         _("申请育儿补贴"),
         "subsidy_apply",
         Perm.SUBSIDY_APPLY,
@@ -106,6 +152,12 @@ NAV: list[NavItem] = [
         "subsidy_quote",
         None,
         description=_("按孩子的出生日期测算可领取的育儿补贴月数和金额，无需登录。"),
+    ),
+    NavItem(
+        _("抽查结果公示"),
+        "supervision_public",
+        None,
+        description=_("双随机抽查记录、检查结果和托育机构诚信等级的公示，无需登录。"),
     ),
     NavItem(
         _("数据管理"),
@@ -183,7 +235,11 @@ HOME_STATS: list[Callable[[Any], list[HomeStat]]] = []
 
 def nav_for(user) -> list[NavItem]:  # noqa: ANN001 - a User or AnonymousUser
     if not user.is_authenticated:
-        return [item for item in NAV if item.perm is None and item.url_name != "home"]
+        return [
+            item
+            for item in NAV
+            if item.perm is None and item.url_name != "home" and not item.staff_only
+        ]
     items = []
     for item in NAV:
         if item.perm is not None and not user.can(item.perm):

@@ -14,6 +14,7 @@ from typing import Any
 import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from huimin.core import rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
@@ -149,6 +150,8 @@ class TimelineEntry:
 def _display(value: Any) -> str:
     if value is None or value == "":
         return "（空）"
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
     return str(value)
 
 

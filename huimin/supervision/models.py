@@ -158,7 +158,8 @@ class DrawPlan(models.Model):
                 name="draw_at_least_two_inspectors",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | ~Q(seed=""), name="draw_locked_has_seed"
+                condition=Q(status__in=["draft", "cancelled"]) | ~Q(seed=""),
+                name="draw_locked_has_seed",
             ),
         ]
 
@@ -258,7 +259,12 @@ class Inspection(models.Model):
     inspected_on = models.DateField("检查日期", null=True, blank=True)
     summary = models.CharField("检查意见", max_length=500, blank=True)
     completed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User,
+        verbose_name="完成人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     publish_due = models.DateField("公示期限", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)

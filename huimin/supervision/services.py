@@ -30,6 +30,7 @@ from huimin.supervision import rules, selectors
 from huimin.supervision.letters import LetterContent, letter_pdf
 from huimin.supervision.models import (
     Category,
+    ChecklistItem,
     Complaint,
     Conflict,
     CreditRating,
@@ -80,6 +81,21 @@ def _invalid(field: str, message: str) -> InvalidInput:
 def _require(actor: User, perm: Perm) -> None:
     if not actor.can(perm):
         raise Forbidden()
+
+
+# --------------------------------------------------------------------------- checklist
+
+
+def checklist_defaults_ensure() -> int:
+    """Write the default checklist when the table is empty (a database emptied by a flush, a
+    demo built on it); an administrator's edited checklist is left alone."""
+    if ChecklistItem.objects.exists():
+        return 0
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(category=c, text=t, legal_basis=b, correction=x, position=(n + 1) * 10)
+        for n, (c, t, b, x) in enumerate(rules.DEFAULT_CHECKLIST)
+    )
+    return len(rules.DEFAULT_CHECKLIST)
 
 
 # --------------------------------------------------------------------------- plans

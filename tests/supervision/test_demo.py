@@ -1,0 +1,186 @@
+"""The supervision part of the small demo city: every draw verifies (and a changed candidate
+does not), inspections and letters in every state, conflicts never drawn, complaints, a credit
+rating for every filed institution, all made through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+
+from huimin.childcare.models import Institution, OperatorBinding
+from huimin.core.demo import DEMO_ACCOUNTS, demo_city_build
+from huimin.core.models import User
+from huimin.supervision import selectors
+from huimin.supervision.models import (
+    Complaint,
+    Conflict,
+    CreditRating,
+    DrawCandidate,
+    DrawPlan,
+    Evidence,
+    Inspection,
+    InspectionInspector,
+    OpinionLetter,
+)
+
+DEMO_TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The small demo city, built once for this module in a transaction rolled back after it
+    (each test still runs in its own savepoint through ``db``)."""
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        demo_city_build(seed=2025, scale="small", today=DEMO_TODAY, log=lambda _: None)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def small_demo(_built, db):
+    return None
+
+
+def verify_all() -> str:
+    out = StringIO()
+    call_command("supervision_verify_draw", "--all", stdout=out, no_color=True)
+    return out.getvalue()
+
+
+def test_every_demo_draw_verifies(small_demo):
+    drawn = list(DrawPlan.objects.filter(status="drawn").order_by("pk"))
+    assert [(p.region.code, p.by_county) for p in drawn] == [("140800", True), ("140802", False)]
+
+    printed = verify_all()
+
+    assert printed.count("  结论：一致\n") == len(drawn) == 2
+    assert "不一致（" not in printed
+    assert printed.endswith("共复核 2 个已抽取的计划：2 个一致，0 个不一致。\n")
+    assert DrawPlan.objects.filter(status="locked").count() == 1
+
+
+def test_a_demo_candidate_whose_weight_changes_fails_verification_with_status_1(small_demo):
+    plan = DrawPlan.objects.filter(status="drawn").order_by("pk").first()
+    candidate = DrawCandidate.objects.filter(plan=plan).order_by("pk").first()
+    candidate.weight += 1
+    candidate.save()
+    out = StringIO()
+
+    with pytest.raises(CommandError) as info:
+        call_command("supervision_verify_draw", "--all", stdout=out, no_color=True)
+
+    assert info.value.returncode == 1
+    assert str(info.value) == f"抽取复核不一致：计划 #{plan.pk}。"
+    printed = out.getvalue()
+    assert "  对象库与人员库摘要：不一致（" in printed
+    assert printed.count("  结论：不一致\n") == 1
+    assert printed.endswith("共复核 2 个已抽取的计划：1 个一致，1 个不一致。\n")
+
+
+def test_the_city_draw_takes_one_institution_per_county_with_two_inspectors_each(small_demo):
+    plan = DrawPlan.objects.get(status="drawn", region__code="140800")
+    filed = Institution.objects.filter(status="filed")
+    assert plan.candidate_count == filed.count() == 11
+    counties = [i.institution.region.path.split("/")[1] for i in plan.inspections.all()]
+    assert sorted(counties) == sorted({i.region.path.split("/")[1] for i in filed})
+    for inspection in Inspection.objects.all():
+        assert inspection.crew.count() == 2
+
+
+def test_inspections_and_letters_are_in_every_state(small_demo):
+    states = set(Inspection.objects.values_list("status", "outcome"))
+    assert states == {
+        ("assigned", ""),
+        ("completed", "pass"),
+        ("completed", "warning"),
+        ("completed", "rectify"),
+    }
+    letters = sorted(OpinionLetter.objects.values_list("status", "rounds"))
+    assert letters == [
+        ("accepted", 1),
+        ("issued", 1),
+        ("issued", 1),
+        ("issued", 2),  # evidence not enough: ordered again
+        ("overdue", 1),
+        ("submitted", 1),
+    ]
+    overdue = OpinionLetter.objects.get(status="overdue")
+    assert overdue.escalated_at is not None
+    assert overdue.deadline < DEMO_TODAY
+    for letter in OpinionLetter.objects.filter(status="issued"):
+        assert letter.deadline >= DEMO_TODAY
+    assert OpinionLetter.objects.get(status="accepted").closed_on is not None
+    evidence = Evidence.objects.all()
+    assert evidence.count() == 3  # the submitted, the accepted and the reordered letters'
+    for row in evidence:
+        with row.file.open("rb") as handle:
+            assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_results_are_published_and_a_warning_never_is(small_demo):
+    warning = Inspection.objects.get(outcome="warning")
+    assert (warning.published_on, warning.publish_due) == (None, None)
+    published = Inspection.objects.filter(published_on__isnull=False)
+    assert published.count() >= 2
+    assert set(published.values_list("outcome", flat=True)) <= {"pass", "rectify"}
+    pending = Inspection.objects.filter(
+        status="completed", published_on__isnull=True, outcome="pass"
+    )
+    assert pending.exists()  # still within its 20 working days
+    assert list(selectors.public_inspections()) == list(published.order_by("-published_on", "-pk"))
+
+
+def test_the_demo_operator_has_a_letter_to_answer(small_demo):
+    operator = User.objects.get(username="operator")
+    centre = OperatorBinding.objects.get(user=operator).institution
+    letter = OpinionLetter.objects.get(institution=centre)
+    assert (letter.status, letter.number) == ("issued", "运盐卫监意〔2026〕第0001号")
+    assert list(selectors.letter_list_for_user(user=operator)) == [letter]
+
+
+def test_declared_conflicts_are_never_drawn(small_demo):
+    conflicts = list(Conflict.objects.values_list("inspector__username", "institution_id"))
+    assert len(conflicts) >= 2
+    assert "inspector3" in {username for username, _i in conflicts}
+    for inspector_id, institution_id in Conflict.objects.values_list(
+        "inspector_id", "institution_id"
+    ):
+        assert not InspectionInspector.objects.filter(
+            inspector_id=inspector_id, inspection__institution_id=institution_id
+        ).exists()
+
+
+def test_complaints_are_substantiated_unfounded_and_open(small_demo):
+    assert sorted(Complaint.objects.values_list("status", flat=True)) == [
+        "open",
+        "substantiated",
+        "unfounded",
+    ]
+
+
+def test_every_filed_institution_has_a_credit_rating_and_they_differ(small_demo):
+    filed = set(Institution.objects.filter(status="filed").values_list("pk", flat=True))
+    rated = set(CreditRating.objects.values_list("institution_id", flat=True))
+    assert filed <= rated
+    levels = {rating.level for _i, rating in selectors.public_credit()}
+    assert len(levels) >= 3
+    overdue = OpinionLetter.objects.get(status="overdue")
+    current = selectors.credit_current(overdue.institution)
+    assert current is not None
+    assert {c["code"]: c["count"] for c in current.contributions}["overdue_letters"] == 1
+
+
+def test_the_demo_inspectors_log_in_and_the_others_cannot(small_demo):
+    demo = {a.username for a in DEMO_ACCOUNTS if a.role == User.Role.INSPECTOR}
+    assert demo == {"inspector", "inspector2", "inspector3"}
+    inspectors = User.objects.filter(role=User.Role.INSPECTOR)
+    assert {u.username for u in inspectors if u.has_usable_password()} == demo
+    assert inspectors.count() > len(demo)
+    chen = User.objects.get(username="inspector")
+    assert selectors.inspection_list_for_user(user=chen).exists()
