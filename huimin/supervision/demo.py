@@ -18,8 +18,8 @@ event, history row, letter number and credit contribution is the one they write)
 Dates are explicit: the story is told as of the demo day (the day given, or today if that is
 earlier, since the services refuse future dates; earlier still when the working-day calendar
 cannot compute the letters' deadlines yet). Deterministic for a seed and a day: only ctx.rng
-and ctx.faker are drawn from. Every draw is verified (``huimin supervision verify-draw --all``) before the
-builder returns.
+and ctx.faker are drawn from. Every draw is verified (``huimin supervision verify-draw
+--all``) before the builder returns.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from huimin.childcare.models import Institution, OperatorBinding
@@ -325,7 +326,22 @@ class _Story:
             by_risk=by_risk,
         )
         return services.plan_lock(
-            actor=actor, plan_id=plan.pk, public_value=self.public_value(lock_day)
+            actor=actor,
+            plan_id=plan.pk,
+            public_value=self.public_value(lock_day),
+            at=self.moment(lock_day, 15, 30),
+        )
+
+    def moment(self, day: dt.date, hour: int, minute: int) -> dt.datetime:
+        """A time of the story (locked after the market's close, drawn half an hour later),
+        never later than now."""
+        at = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+        return min(at, timezone.now())
+
+    def draw(self, actor: User, plan: DrawPlan) -> DrawPlan:
+        locked = timezone.localtime(plan.locked_at)
+        return services.plan_draw(
+            actor=actor, plan_id=plan.pk, at=self.moment(locked.date(), 16, 0)
         )
 
     def quarter(self, ahead: int = 0) -> str:
@@ -463,7 +479,7 @@ class _Story:
             target_percent=self.scale.city_percent,
             by_county=True,
         )
-        plan = services.plan_draw(actor=self.admin, plan_id=plan.pk)
+        plan = self.draw(self.admin, plan)
         inspections = list(plan.inspections.prefetch_related("items", "crew").order_by("position"))
         states = self.assign_states(inspections)
         for inspection, state in states:
@@ -489,7 +505,7 @@ class _Story:
             target_count=self.scale.yanhu_count,
             by_risk=True,
         )
-        yanhu = services.plan_draw(actor=self.yanhu, plan_id=yanhu.pk)
+        yanhu = self.draw(self.yanhu, yanhu)
         locked = self.plan(
             self.admin,
             lock_day=self.day,

@@ -154,9 +154,12 @@ def _plan_locked(actor: User, plan_id: int) -> DrawPlan:
     return DrawPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
 
 
-def plan_lock(*, actor: User, plan_id: int, public_value: str) -> DrawPlan:
+def plan_lock(
+    *, actor: User, plan_id: int, public_value: str, at: dt.datetime | None = None
+) -> DrawPlan:
     """Fix the plan and publish its seed before the draw: the seed is derived from the
-    plan's contents and a public value announced beforehand (e.g. a stock index close)."""
+    plan's contents and a public value announced beforehand (e.g. a stock index close).
+    ``at`` records when it happened, for a lock entered afterwards (default now)."""
     _require(actor, Perm.DRAW_MANAGE)
     try:
         value = rules.public_value_normalize(public_value)
@@ -166,7 +169,7 @@ def plan_lock(*, actor: User, plan_id: int, public_value: str) -> DrawPlan:
         plan = _plan_locked(actor, plan_id)
         plan.public_value = value
         plan.seed = rules.draw_seed(plan.spec(), value)
-        plan.locked_at = timezone.now()
+        plan.locked_at = at or timezone.now()
         plan.save(update_fields=["public_value", "seed", "locked_at"])
         record_transition(
             obj=plan,
@@ -190,13 +193,14 @@ def plan_cancel(*, actor: User, plan_id: int, reason: str) -> DrawPlan:
         return plan
 
 
-def plan_draw(*, actor: User, plan_id: int) -> DrawPlan:
+def plan_draw(*, actor: User, plan_id: int, at: dt.datetime | None = None) -> DrawPlan:
     """Draw a locked plan: snapshot both pools with weights and conflicts, hash them, run the
     published algorithm with the published seed, and turn each drawn target into an
     inspection for its drawn inspectors with the checklist and the institution's open
-    compliance findings."""
+    compliance findings. ``at`` records when it happened (default now); the pools are taken
+    as they stand."""
     _require(actor, Perm.DRAW_MANAGE)
-    day = today()
+    day = timezone.localtime(at).date() if at else today()
     with transaction.atomic():
         plan = _plan_locked(actor, plan_id)
         if plan.status == P.DRAFT:
@@ -235,7 +239,7 @@ def plan_draw(*, actor: User, plan_id: int) -> DrawPlan:
         plan.result_hash = rules.result_hash(assignments)
         plan.candidate_count = len(candidates)
         plan.inspector_count = len(inspectors)
-        plan.drawn_at = timezone.now()
+        plan.drawn_at = at or timezone.now()
         plan.save(
             update_fields=[
                 "pool_hash",
