@@ -358,8 +358,8 @@ class _Story:
         ]
 
     def assign_states(self, inspections: list[Inspection]) -> list[tuple[Inspection, str]]:
-        """Hand out the states: the demo operator's institution gets the issued letter (so its
-        operator can send evidence); letters go to inspections with open findings, passes to
+        """Hand out the states: the demo operator's institution gets the overdue letter (its
+        operator can still send evidence, and 盐湖区's official sees it escalated); letters go to inspections with open findings, passes to
         those without; the evidence to judge and one assigned inspection, where possible,
         to the demo inspector."""
         left = list(inspections)
@@ -370,7 +370,7 @@ class _Story:
         )
         if flagship is not None:
             left.remove(flagship)
-            out.append((flagship, "issued"))
+            out.append((flagship, "overdue"))
 
         def findings(i: Inspection) -> bool:
             return any(item.finding_id for item in i.items.all())

@@ -105,14 +105,14 @@ def test_inspections_and_letters_are_in_every_state(small_demo):
     assert letters == [
         ("accepted", 1),
         ("issued", 1),
-        ("issued", 1),
         ("issued", 2),  # evidence not enough: ordered again
+        ("overdue", 1),  # the demo operator's: 盐湖区's official sees it escalated
         ("overdue", 1),
         ("submitted", 1),
     ]
-    overdue = OpinionLetter.objects.get(status="overdue")
-    assert overdue.escalated_at is not None
-    assert overdue.deadline < DEMO_TODAY
+    for overdue in OpinionLetter.objects.filter(status="overdue"):
+        assert overdue.escalated_at is not None
+        assert overdue.deadline < DEMO_TODAY
     for letter in OpinionLetter.objects.filter(status="issued"):
         assert letter.deadline >= DEMO_TODAY
     assert OpinionLetter.objects.get(status="accepted").closed_on is not None
@@ -136,12 +136,14 @@ def test_results_are_published_and_a_warning_never_is(small_demo):
     assert list(selectors.public_inspections()) == list(published.order_by("-published_on", "-pk"))
 
 
-def test_the_demo_operator_has_a_letter_to_answer(small_demo):
+def test_the_demo_operator_has_an_overdue_letter_to_answer_and_yanhu_sees_it(small_demo):
     operator = User.objects.get(username="operator")
     centre = OperatorBinding.objects.get(user=operator).institution
     letter = OpinionLetter.objects.get(institution=centre)
-    assert (letter.status, letter.number) == ("issued", "运盐卫监意〔2026〕第0001号")
+    assert (letter.status, letter.number) == ("overdue", "运盐卫监意〔2026〕第0001号")
     assert list(selectors.letter_list_for_user(user=operator)) == [letter]
+    yanhu = User.objects.get(username="yanhu")
+    assert list(selectors.letters_escalated_for_user(yanhu)) == [letter]
 
 
 def test_declared_conflicts_are_never_drawn(small_demo):
@@ -170,10 +172,10 @@ def test_every_filed_institution_has_a_credit_rating_and_they_differ(small_demo)
     assert filed <= rated
     levels = {rating.level for _i, rating in selectors.public_credit()}
     assert len(levels) >= 3
-    overdue = OpinionLetter.objects.get(status="overdue")
-    current = selectors.credit_current(overdue.institution)
-    assert current is not None
-    assert {c["code"]: c["count"] for c in current.contributions}["overdue_letters"] == 1
+    for overdue in OpinionLetter.objects.filter(status="overdue"):
+        current = selectors.credit_current(overdue.institution)
+        assert current is not None
+        assert {c["code"]: c["count"] for c in current.contributions}["overdue_letters"] == 1
 
 
 def test_the_demo_inspectors_log_in_and_the_others_cannot(small_demo):
