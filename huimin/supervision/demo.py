@@ -359,7 +359,8 @@ class _Story:
 
     def assign_states(self, inspections: list[Inspection]) -> list[tuple[Inspection, str]]:
         """Hand out the states: the demo operator's institution gets the overdue letter (its
-        operator can still send evidence, and 盐湖区's official sees it escalated); letters go to inspections with open findings, passes to
+        operator can still send evidence, and 盐湖区's official sees it escalated); letters go
+        to inspections with open findings, passes to
         those without; the evidence to judge and one assigned inspection, where possible,
         to the demo inspector."""
         left = list(inspections)

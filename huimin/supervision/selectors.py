@@ -25,6 +25,8 @@ from huimin.supervision.models import (
     Complaint,
     Conflict,
     CreditRating,
+    DrawCandidate,
+    DrawInspector,
     DrawPlan,
     Inspection,
     InspectionItem,
@@ -157,6 +159,37 @@ def inspector_pool(region: Region) -> list[rules.InspectorEntry]:
                 )
             )
     return pool
+
+
+def pool_preview(plan: DrawPlan, today: dt.date) -> tuple[list[DrawCandidate], list[DrawInspector]]:
+    """Both pools as a draw would take them now, as unsaved snapshot rows (the plan page shows
+    them before the draw; the draw stores its own)."""
+    candidates = candidate_pool(plan, today)
+    inspectors = inspector_pool(plan.region)
+    institutions = Institution.objects.in_bulk([c.id for c in candidates])
+    users = User.objects.in_bulk([i.id for i in inspectors])
+    return (
+        [
+            DrawCandidate(
+                plan=plan,
+                institution=institutions[c.id],
+                region_path=c.region_path,
+                county=c.county,
+                weight=c.weight,
+                reasons=list(c.reasons),
+            )
+            for c in sorted(candidates, key=lambda c: (c.county, c.id))
+        ],
+        [
+            DrawInspector(
+                plan=plan,
+                inspector=users[i.id],
+                region_paths=list(i.region_paths),
+                conflicts=list(i.conflicts),
+            )
+            for i in sorted(inspectors, key=lambda i: users[i.id].username)
+        ],
+    )
 
 
 def checklist_active() -> QuerySet[ChecklistItem]:

@@ -1043,3 +1043,28 @@ def test_htmx_filters_swap_only_the_rows(county_setup, drawn):
     assert body.count("<tbody>") == 1
     assert "东城街道阳光宝贝托育中心" in body
     assert "北城街道小星星托育园" not in body
+
+
+def test_an_open_plan_shows_both_pools_as_they_stand_now(county_setup, fixed_now):
+    from huimin.supervision import services
+
+    first = county_setup.institutions[0]
+    services.conflict_declare(
+        actor=county_setup.inspectors[0], institution_id=first.pk, reason="配偶在该机构任职"
+    )
+    services.complaint_record(
+        actor=county_setup.official,
+        institution_id=first.pk,
+        received_on=fixed_now,
+        summary="家长反映午睡室通风不良",
+    )
+    plan = services.plan_create(
+        actor=county_setup.official, name="预览", region_code=YANHU, target_count=1
+    )
+    page_text = text(
+        client_for(county_setup.official).get(reverse("supervision_plan_detail", args=[plan.pk]))
+    )
+    assert "对象库预览（按当前数据，3 家；抽取时以当时数据为准）" in page_text
+    assert f"{first.pk} 盐湖区综合托育服务中心 盐湖区 2 近一年有投诉" in page_text
+    assert "检查人员库预览（按当前数据，3 名）" in page_text
+    assert "陈国平 1" in page_text  # one declared conflict

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from huimin.core.models import Region
 from huimin.core.selectors import timeline_for_user
 from huimin.supervision import rules, selectors, services
 from huimin.supervision.forms import CancelForm, LockForm, PlanFilterForm, PlanForm
-from huimin.supervision.models import DrawPlan
+from huimin.supervision.models import DrawCandidate, DrawInspector, DrawPlan
 from huimin.supervision.views import Perm, form_errors, reason_labels, stratum_labels
 
 
@@ -112,28 +113,35 @@ def _drawn_context(plan: DrawPlan) -> dict[str, Any]:
     inspections = list(selectors.plan_inspections(plan))
     candidates = list(plan.candidates.select_related("institution").order_by("county", "pk"))
     pool = list(plan.inspectors.select_related("inspector").order_by("inspector__username"))
+    context = _pools_context(candidates, pool, drawn={i.institution_id for i in inspections})
     by_institution = {c.institution_id: c for c in candidates}
     strata = {i.stratum for i in inspections}
     labels = stratum_labels(strata | {c.county for c in candidates if c.county})
-    drawn = {i.institution_id for i in inspections}
     for i in inspections:
         candidate = by_institution.get(i.institution_id)
         i.stratum_label = labels.get(i.stratum, i.stratum)  # type: ignore[attr-defined]
         i.weight = candidate.weight if candidate else None  # type: ignore[attr-defined]
         i.reason_labels = reason_labels(candidate.reasons) if candidate else []  # type: ignore[attr-defined]
         i.crew_names = [str(c.inspector) for c in i.crew.all()]  # type: ignore[attr-defined]
+    return {
+        **context,
+        "inspections": inspections,
+        "verification": selectors.draw_verify(plan.pk),
+    }
+
+
+def _pools_context(
+    candidates: list[DrawCandidate], pool: list[DrawInspector], *, drawn: set[int]
+) -> dict[str, Any]:
+    """Both pools for the page, drawn or as they stand now."""
+    labels = stratum_labels({c.county for c in candidates if c.county})
     for c in candidates:
         c.county_name = labels.get(c.county, c.county)  # type: ignore[attr-defined]
         c.reason_labels = reason_labels(c.reasons)  # type: ignore[attr-defined]
         c.drawn = c.institution_id in drawn  # type: ignore[attr-defined]
     for entry in pool:
         entry.conflict_count = len(entry.conflicts)  # type: ignore[attr-defined]
-    return {
-        "inspections": inspections,
-        "candidates": candidates,
-        "pool": pool,
-        "verification": selectors.draw_verify(plan.pk),
-    }
+    return {"candidates": candidates, "pool": pool}
 
 
 def _plan_page(request: AuthedRequest, plan: DrawPlan, **bound: Any) -> HttpResponse:
@@ -153,6 +161,9 @@ def _plan_page(request: AuthedRequest, plan: DrawPlan, **bound: Any) -> HttpResp
     }
     if plan.status == DrawPlan.Status.DRAWN:
         context.update(_drawn_context(plan))
+    elif open_status:
+        candidates, pool = selectors.pool_preview(plan, timezone.localdate())
+        context.update(_pools_context(candidates, pool, drawn=set()))
     return render(request, "supervision/plan_detail.html", context)
 
 
