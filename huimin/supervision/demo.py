@@ -509,7 +509,7 @@ class _Story:
         yanhu = self.draw(self.yanhu, yanhu)
         locked = self.plan(
             self.admin,
-            lock_day=self.day,
+            lock_day=self.back(1),  # after the close of a day gone by: its index is known
             name=f"{self.quarter(1)}全市托育机构双随机抽查（重点机构）",
             region_code=CITY,
             target_count=self.scale.locked_count,
