@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from huimin.childcare.models import Institution
@@ -26,6 +27,12 @@ ALL = [("", _("全部"))]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": _("请按 YYYY-MM-DD 格式填写日期，例如 2026-11-25。")}
 NUMBER_ERRORS = {"invalid": _("请填写整数。")}
+
+
+def _formatted(text: Any, **values: Any) -> Any:
+    """A translated text with numbers put in when shown (in the language of the request), not
+    when the module is imported."""
+    return lazy(lambda: str(text) % values, str)()
 
 
 class SupervisionForm(PageForm):
@@ -116,8 +123,11 @@ class PlanForm(SupervisionForm):
         label=_("每个对象检查人员数"),
         initial=rules.MIN_INSPECTORS_PER_TARGET,
         error_messages=dict(NUMBER_ERRORS),
-        help_text=_("至少%(min)s名，至多%(max)s名；有利害关系的检查人员不会被抽中。")
-        % {"min": rules.MIN_INSPECTORS_PER_TARGET, "max": rules.MAX_INSPECTORS_PER_TARGET},
+        help_text=_formatted(
+            _("至少%(min)s名，至多%(max)s名；有利害关系的检查人员不会被抽中。"),
+            min=rules.MIN_INSPECTORS_PER_TARGET,
+            max=rules.MAX_INSPECTORS_PER_TARGET,
+        ),
     )
     by_county = forms.BooleanField(label=_("按县（市、区）分层"), required=False)
     by_risk = forms.BooleanField(
@@ -236,10 +246,11 @@ class CompleteForm(SupervisionForm):
         label=_("整改期限（工作日）"),
         initial=rules.RECTIFY_WORKING_DAYS_DEFAULT,
         error_messages=dict(NUMBER_ERRORS),
-        help_text=_(
-            "有需责令整改的项目时出具卫生监督意见书，期限按工作日计算（%(min)s至%(max)s）。"
-        )
-        % {"min": rules.RECTIFY_WORKING_DAYS_MIN, "max": rules.RECTIFY_WORKING_DAYS_MAX},
+        help_text=_formatted(
+            _("有需责令整改的项目时出具卫生监督意见书，期限按工作日计算（%(min)s至%(max)s）。"),
+            min=rules.RECTIFY_WORKING_DAYS_MIN,
+            max=rules.RECTIFY_WORKING_DAYS_MAX,
+        ),
     )
 
 
