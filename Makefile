@@ -31,6 +31,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/huimin migrate --noinput -v 0
 	$(BIN)/huimin seed-demo --if-empty
+	$(BIN)/huimin supervision daily
 	$(BIN)/huimin collectstatic --noinput -v 0
 	@echo
 	@echo "惠民 Huimin 已启动：http://$(HOST):$(PORT)/    （接口文档：http://$(HOST):$(PORT)/api/docs）"
