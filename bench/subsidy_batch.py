@@ -7,8 +7,10 @@ and dropped afterwards) it migrates, writes N confirmed applications (children b
 2025 exactly as a finance officer runs it: ``services.batch_create`` and ``services.batch_run``
 (selection, months and amounts from the rules, payment lines in committed chunks, totals,
 audit events). The batch runs in a forked child process so its peak memory (RSS) is measured
-alone, without the build phase. Then it times a raw ``sqlite3`` ``executemany`` of N rows as
-wide as payment lines (same columns and types) into a fresh table.
+alone, without the build phase; on SQLite three times, each from a copy of the same built
+database, and the best run counts. Then it times a raw ``sqlite3`` ``executemany`` of N rows
+as wide as payment lines (same columns and types) into a fresh table, also the best of three:
+both sides measured the same way, so a slow moment of the machine does not decide the ratio.
 
 The last line printed is JSON:
 ``{"children": N, "batch_s": ..., "raw_insert_s": ..., "ratio": ..., "peak_rss_mb": ...}``.
@@ -24,6 +26,7 @@ import json
 import multiprocessing
 import os
 import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -301,6 +304,28 @@ def run_batch(maker_id: int, chunk_size: int, profile: bool) -> tuple[dict[str, 
     return report, peak_kb / 1024
 
 
+def _sqlite_snapshot(workdir: Path) -> Path:
+    """A copy of the built SQLite database (WAL checkpointed into the file first)."""
+    from django.db import connection, connections
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connections.close_all()
+    template = workdir / "built.sqlite3"
+    shutil.copyfile(workdir / "huimin.sqlite3", template)
+    return template
+
+
+def _sqlite_restore(workdir: Path, template: Path) -> None:
+    """Put the built database back for the next run (the last run's lines gone)."""
+    from django.db import connections
+
+    connections.close_all()
+    for suffix in ("-wal", "-shm"):
+        (workdir / f"huimin.sqlite3{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, workdir / "huimin.sqlite3")
+
+
 # --------------------------------------------------------------------------- raw baseline
 
 
@@ -380,7 +405,17 @@ def main() -> None:
                 f"in {time.perf_counter() - started:.1f} s (raw executemany)"
             )
             chunk = args.chunk_size or services.BATCH_CHUNK
-            report, peak_mb = run_batch(built["maker_id"], chunk, args.profile)
+            # Like the baseline, the best of three on SQLite: each run starts from a copy of
+            # the same built database. (PostgreSQL: one run.)
+            attempts = 3 if engine == "sqlite" else 1
+            template = _sqlite_snapshot(workdir) if attempts > 1 else None
+            runs = []
+            for attempt in range(attempts):
+                if template is not None and attempt:
+                    _sqlite_restore(workdir, template)
+                runs.append(run_batch(built["maker_id"], chunk, args.profile))
+            report = min((r for r, _peak in runs), key=lambda r: r["batch_s"])
+            peak_mb = max(peak for _r, peak in runs)
             if report["profile"]:
                 _log(report["profile"])
             ok = (
@@ -389,10 +424,12 @@ def main() -> None:
                 and report["total_fen"] == built["expected_fen"]
                 and report["matches"]
             )
+            times = ", ".join(f"{r['batch_s']:.2f}" for r, _peak in runs)
+            how = f"best of {attempts}" if attempts > 1 else "one run"
             _log(
                 f"batch {YEAR} for the city: {report['line_count']:,} lines, "
                 f"{report['total_fen'] // 100:,} yuan, in {report['batch_s']:.2f} s "
-                f"(chunks of {chunk:,}), peak RSS {peak_mb:.0f} MB"
+                f"({how}; runs {times} s; chunks of {chunk:,}), peak RSS {peak_mb:.0f} MB"
                 + ("" if ok else "  — WRONG RESULT")
             )
             _database_drop(admin_url)
