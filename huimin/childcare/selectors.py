@@ -47,7 +47,11 @@ from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Person, User
 from huimin.core.navigation import HomeStat
-from huimin.core.selectors import WorkdayCalendar, region_get_for_user, region_scope_q
+from huimin.core.selectors import (
+    WorkdayCalendar,
+    region_scope_q,
+    within_region,
+)
 
 SEVERITY_ORDER = Case(
     When(severity=rules.Severity.SERIOUS, then=Value(0)),
@@ -88,8 +92,7 @@ def institution_list_for_user(
     filters = filters or InstitutionFilters()
     qs = institution_scope(user)
     if filters.region:
-        region = region_get_for_user(user=user, code=filters.region)
-        qs = qs.filter(region__path__startswith=region.path)
+        qs = within_region(qs, user=user, code=filters.region)
     if filters.q:
         qs = qs.filter(name__contains=filters.q.strip())
     if filters.kind:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import chinese_calendar
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +19,8 @@ from django.utils import timezone
 from huimin.core import rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
 from huimin.core.models import AccessLog, Event, HolidayDay, HolidayYear, Person, Region, User
+
+M = TypeVar("M", bound=Model)
 
 # --------------------------------------------------------------------------- scoping
 
@@ -65,6 +67,13 @@ def region_get_for_user(*, user: User, code: str) -> Region:
         raise NotFound("未找到该行政区划，或不在您的负责范围内。") from None
 
 
+def within_region(qs: QuerySet[M], *, user: User, code: str, field: str = "region") -> QuerySet[M]:
+    """Rows whose ``field`` region is the region ``code`` (one the user serves) or below it.
+    A code outside the user's regions is NotFound, as everywhere."""
+    region = region_get_for_user(user=user, code=code)
+    return qs.filter(**{f"{field}__path__startswith": region.path})
+
+
 def region_counties() -> QuerySet[Region]:
     """The 13 county-level divisions (public information)."""
     return Region.objects.filter(level=Region.Level.COUNTY).order_by("code")
@@ -99,8 +108,7 @@ def person_list_for_user(*, user: User, filters: PersonFilters | None = None) ->
     else:
         qs = Person.objects.filter(region_scope_q(user))
     if filters.region:
-        region = region_get_for_user(user=user, code=filters.region)
-        qs = qs.filter(region__path__startswith=region.path)
+        qs = within_region(qs, user=user, code=filters.region)
     if filters.q:
         term = filters.q.strip()
         qs = qs.filter(Q(name__contains=term) | Q(resident_id=term.upper()))

@@ -17,9 +17,9 @@ from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, Not
 from huimin.core.models import Region, User
 from huimin.core.selectors import (
     WorkdayCalendar,
-    region_get_for_user,
     region_list_for_user,
     region_scope_q,
+    within_region,
 )
 from huimin.subsidy import rules
 from huimin.subsidy.models import Application, ApplicationDecision, PaymentBatch, PaymentLine
@@ -109,8 +109,7 @@ def application_list_for_user(
     filters = filters or ApplicationFilters()
     qs = application_scope(user)
     if filters.region:
-        region = region_get_for_user(user=user, code=filters.region)
-        qs = qs.filter(region__path__startswith=region.path)
+        qs = within_region(qs, user=user, code=filters.region)
     if filters.q:
         term = filters.q.strip()
         qs = qs.filter(

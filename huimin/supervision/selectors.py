@@ -18,7 +18,11 @@ from huimin.childcare.selectors import institution_scope
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, NotFound
 from huimin.core.models import Region, User
-from huimin.core.selectors import WorkdayCalendar, region_get_for_user, region_scope_q
+from huimin.core.selectors import (
+    WorkdayCalendar,
+    region_scope_q,
+    within_region,
+)
 from huimin.supervision import rules
 from huimin.supervision.models import (
     ChecklistItem,
@@ -231,8 +235,7 @@ def plan_list_for_user(*, user: User, filters: PlanFilters | None = None) -> Que
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.region:
-        region = region_get_for_user(user=user, code=filters.region)
-        qs = qs.filter(region__path__startswith=region.path)
+        qs = within_region(qs, user=user, code=filters.region)
     if filters.q:
         qs = qs.filter(name__contains=filters.q.strip())
     return qs.select_related("region", "created_by").annotate(
@@ -369,8 +372,7 @@ def inspection_list_for_user(
     if filters.outcome:
         qs = qs.filter(outcome=filters.outcome)
     if filters.region:
-        region = region_get_for_user(user=user, code=filters.region)
-        qs = qs.filter(institution__region__path__startswith=region.path)
+        qs = within_region(qs, user=user, code=filters.region, field="institution__region")
     if filters.plan:
         qs = qs.filter(plan_id=filters.plan)
     if filters.q:
@@ -436,8 +438,7 @@ def letter_list_for_user(
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.region:
-        region = region_get_for_user(user=user, code=filters.region)
-        qs = qs.filter(institution__region__path__startswith=region.path)
+        qs = within_region(qs, user=user, code=filters.region, field="institution__region")
     if filters.q:
         qs = qs.filter(Q(institution__name__contains=filters.q) | Q(number__contains=filters.q))
     return qs.select_related("institution", "institution__region", "county").order_by(
