@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from huimin.childcare.models import Finding, InclusiveRecognition, Institution
 from huimin.childcare.selectors import institution_scope
@@ -531,6 +531,42 @@ def credit_current(institution: Institution) -> CreditRating | None:
 
 def credit_history(institution: Institution) -> QuerySet[CreditRating]:
     return institution.credit_ratings.order_by("-computed_at", "-id")
+
+
+@dataclass(frozen=True)
+class CreditFilters:
+    q: str = ""
+    region: str = ""
+    level: str = ""  # A–D, or "none" for not yet rated
+
+
+def credit_list_for_user(
+    *, user: User, filters: CreditFilters | None = None
+) -> QuerySet[Institution]:
+    """Filed institutions in the user's scope with their current rating (lowest score first;
+    not yet rated last)."""
+    _require(user, Perm.SUPERVISION_VIEW)
+    filters = filters or CreditFilters()
+    latest = CreditRating.objects.filter(institution=OuterRef("pk")).order_by("-computed_at", "-id")
+    qs = (
+        institution_scope(user)
+        .filter(status=Institution.Status.FILED)
+        .annotate(
+            credit_score=Subquery(latest.values("score")[:1]),
+            credit_level=Subquery(latest.values("level")[:1]),
+            credit_at=Subquery(latest.values("computed_at")[:1]),
+        )
+        .select_related("region__parent")
+    )
+    if filters.region:
+        qs = within_region(qs, user=user, code=filters.region)
+    if filters.q:
+        qs = qs.filter(name__contains=filters.q.strip())
+    if filters.level == "none":
+        qs = qs.filter(credit_level__isnull=True)
+    elif filters.level:
+        qs = qs.filter(credit_level=filters.level)
+    return qs.order_by(F("credit_score").asc(nulls_last=True), "region__code", "name")
 
 
 def credit_institution_for_user(*, user: User, institution_id: int) -> Institution:

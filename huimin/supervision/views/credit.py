@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,7 +20,6 @@ from huimin.core import pages
 from huimin.core.errors import DomainError, NotFound
 from huimin.core.http import AuthedRequest
 from huimin.core.models import User
-from huimin.core.selectors import region_get_for_user
 from huimin.supervision import rules, selectors, services
 from huimin.supervision.forms import (
     ComplaintFilterForm,
@@ -29,7 +28,7 @@ from huimin.supervision.forms import (
     CreditFilterForm,
     DecideForm,
 )
-from huimin.supervision.models import Complaint, CreditRating
+from huimin.supervision.models import Complaint
 from huimin.supervision.views import Perm, form_errors, is_operator, level_name, today
 
 
@@ -38,31 +37,6 @@ def level_label(level: str) -> str:
 
 
 # --------------------------------------------------------------------------- credit
-
-
-def credit_rows(user: User, *, q: str = "", region: str = "", level: str = "") -> QuerySet:
-    """Filed institutions in the user's scope with their current rating (lowest score first;
-    not yet rated last). A read of the page only: candidate for selectors.py."""
-    latest = CreditRating.objects.filter(institution=OuterRef("pk")).order_by("-computed_at", "-id")
-    qs = (
-        institution_scope(user)
-        .filter(status=Institution.Status.FILED)
-        .annotate(
-            credit_score=Subquery(latest.values("score")[:1]),
-            credit_level=Subquery(latest.values("level")[:1]),
-            credit_at=Subquery(latest.values("computed_at")[:1]),
-        )
-        .select_related("region__parent")
-    )
-    if region:
-        qs = qs.filter(region__path__startswith=region_get_for_user(user=user, code=region).path)
-    if q:
-        qs = qs.filter(name__contains=q.strip())
-    if level == "none":
-        qs = qs.filter(credit_level__isnull=True)
-    elif level:
-        qs = qs.filter(credit_level=level)
-    return qs.order_by(F("credit_score").asc(nulls_last=True), "region__code", "name")
 
 
 @login_required
@@ -74,7 +48,8 @@ def credit_list(request: AuthedRequest) -> HttpResponse:
     pages.require(user, Perm.SUPERVISION_VIEW)
     form = CreditFilterForm(request.GET or None, regions=pages.filter_regions(user))
     data: dict[str, Any] = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = pages.paginate(request, credit_rows(user, **data))
+    filters = selectors.CreditFilters(**{k: v or "" for k, v in data.items()})
+    page = pages.paginate(request, selectors.credit_list_for_user(user=user, filters=filters))
     for i in page:
         i.level_label = level_label(i.credit_level or "")  # type: ignore[attr-defined]
     return pages.list_page(
