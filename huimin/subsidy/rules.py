@@ -275,17 +275,20 @@ def application_check(
     today: dt.date,
 ) -> list[ApplicationError]:
     """What the rules refuse in an application, every problem at once (RULES.md §4): the child
-    is under 3 on the day of application and owed something from 2025 on; the applicant is an
-    adult other than the child; a father's ID shows a man and a mother's a woman."""
+    is owed at least one month from 2025 on — whatever their age on the day of application, a
+    child who already turned 3 applies for the months owed; the applicant is an adult other
+    than the child; a father's ID shows a man and a mother's a woman."""
     problems: list[ApplicationError] = []
     if child_birth_date > today:
         problems.append(ApplicationError("child_resident_id", "孩子的出生日期晚于今天，请核对。"))
-    elif third_birthday(child_birth_date) <= today:
+    elif not months_by_year(child_birth_date):
         problems.append(
             ApplicationError(
                 "child_resident_id",
                 f"孩子出生于{child_birth_date.isoformat()}，已于"
-                f"{third_birthday(child_birth_date).isoformat()}年满3周岁，不能再申请育儿补贴。",
+                f"{third_birthday(child_birth_date).isoformat()}年满3周岁，"
+                f"在育儿补贴制度实施（{PROGRAMME_START.isoformat()}）前已满3周岁，"
+                "不在育儿补贴范围内。",
             )
         )
     if relation not in Relation.LABELS:

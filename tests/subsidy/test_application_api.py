@@ -161,6 +161,16 @@ def test_a_township_official_enters_an_application_at_the_counter(client, townsh
     assert out["applicant"]["resident_id"] == core_rules.mask_resident_id(mother)
 
 
+def test_a_child_who_turned_3_is_still_owed_months_and_may_apply(client, guardian, today):
+    client.force_login(guardian)
+
+    response = post(client, "/applications", body(child_resident_id=child_id(dt.date(2023, 9, 1))))
+
+    assert response.status_code == 201
+    assert response.json()["child"]["birth_date"] == "2023-09-01"
+    assert Application.objects.get().status == Application.Status.SUBMITTED
+
+
 def test_every_problem_is_reported_at_once_and_nothing_is_created(client, guardian, today):
     client.force_login(guardian)
 
@@ -168,7 +178,7 @@ def test_every_problem_is_reported_at_once_and_nothing_is_created(client, guardi
         client,
         "/applications",
         body(
-            child_resident_id=child_id(dt.date(2023, 1, 1)),
+            child_resident_id=child_id(dt.date(2021, 12, 1)),
             birth_certificate="140123456",
             relation="father",
             bank_account="12-34",
@@ -178,7 +188,8 @@ def test_every_problem_is_reported_at_once_and_nothing_is_created(client, guardi
     assert response.status_code == 422
     fields = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert fields == {
-        "child_resident_id": "孩子出生于2023-01-01，已于2026-01-01年满3周岁，不能再申请育儿补贴。",
+        "child_resident_id": "孩子出生于2021-12-01，已于2024-12-01年满3周岁，"
+        "在育儿补贴制度实施（2025-01-01）前已满3周岁，不在育儿补贴范围内。",
         "birth_certificate": "出生医学证明编号应为1个大写字母加9位数字（例如Q140123456），"
         "您填写的是“140123456”。",
         "bank_account": "银行账号应为12至30位数字，请去掉空格以外的符号后重新填写。",

@@ -142,6 +142,36 @@ def test_invalid_input_shows_every_error_next_to_its_field_keeps_values_and_crea
     assert Person.objects.count() == people
 
 
+def test_a_child_who_turned_3_applies_through_the_page_for_the_months_owed(client, guardian, today):
+    client.force_login(guardian)
+
+    response = client.post(APPLY, form_data(child_resident_id=child_id(dt.date(2023, 9, 1))))
+
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert (
+        f"已提交育儿补贴申请（编号 {application.pk}），等待乡镇（街道）审核。"
+        "按孩子的出生日期，预计可领取育儿补贴 6,300 元，共 21 个月。"
+    ) in client.get(APPLY).content.decode()
+
+
+def test_a_child_owed_nothing_is_refused_on_the_page_with_the_reason(client, guardian, today):
+    client.force_login(guardian)
+
+    response = client.post(APPLY, form_data(child_resident_id=child_id(dt.date(2021, 5, 1))))
+
+    assert response.status_code == 200
+    assert (
+        field_error(
+            "child_resident_id",
+            "孩子出生于2021-05-01，已于2024-05-01年满3周岁，"
+            "在育儿补贴制度实施（2025-01-01）前已满3周岁，不在育儿补贴范围内。",
+        )
+        in response.content.decode()
+    )
+    assert Application.objects.count() == 0
+
+
 def test_the_hukou_select_lists_townships_and_villages_grouped_by_county(client, guardian):
     client.force_login(guardian)
     content = client.get(APPLY).content.decode()

@@ -31,25 +31,43 @@ def test_a_mother_applying_for_a_child_under_3_passes():
 
 
 @pytest.mark.parametrize(
-    ("birth", "message"),
+    ("birth", "today"),
     [
-        (
-            dt.date(2023, 10, 20),
-            "孩子出生于2023-10-20，已于2026-10-20年满3周岁，不能再申请育儿补贴。",
-        ),
-        (
-            dt.date(2022, 1, 1),
-            "孩子出生于2022-01-01，已于2025-01-01年满3周岁，不能再申请育儿补贴。",
-        ),
-        (dt.date(2026, 10, 21), "孩子的出生日期晚于今天，请核对。"),
+        (dt.date(2023, 10, 21), TODAY),  # the day before the third birthday
+        (dt.date(2023, 10, 20), TODAY),  # turns 3 today: owed 2025-01 to 2026-10
+        (dt.date(2022, 1, 1), TODAY),  # RULES.md §4's example: owed January 2025
+        (dt.date(2022, 1, 31), dt.date(2026, 12, 7)),
+        (dt.date(2023, 11, 15), dt.date(2026, 12, 7)),  # turned 3 last month: owed 23 months
+        (dt.date(2022, 1, 1), dt.date(2030, 6, 1)),  # years later, still owed its month
+        (dt.date(2025, 1, 1), dt.date(2028, 1, 1)),  # born in the programme, turned 3
+        (dt.date(2026, 10, 20), TODAY),  # born today
     ],
 )
-def test_a_child_of_3_or_not_yet_born_is_refused(birth, message):
-    assert _problems(child_birth_date=birth) == {"child_resident_id": message}
+def test_every_child_owed_a_month_may_apply_whatever_their_age_today(birth, today):
+    assert rules.months_by_year(birth)
+    assert _problems(child_birth_date=birth, today=today, applicant_birth_date=MOTHER) == {}
 
 
-def test_the_day_before_the_third_birthday_is_still_in_time():
-    assert _problems(child_birth_date=dt.date(2023, 10, 21)) == {}
+@pytest.mark.parametrize(
+    ("birth", "today", "message"),
+    [
+        (
+            dt.date(2021, 12, 31),
+            TODAY,
+            "孩子出生于2021-12-31，已于2024-12-31年满3周岁，"
+            "在育儿补贴制度实施（2025-01-01）前已满3周岁，不在育儿补贴范围内。",
+        ),
+        (
+            dt.date(2020, 2, 29),
+            dt.date(2026, 12, 7),
+            "孩子出生于2020-02-29，已于2023-02-28年满3周岁，"
+            "在育儿补贴制度实施（2025-01-01）前已满3周岁，不在育儿补贴范围内。",
+        ),
+        (dt.date(2026, 10, 21), TODAY, "孩子的出生日期晚于今天，请核对。"),
+    ],
+)
+def test_a_child_owed_nothing_or_not_yet_born_is_refused_with_the_reason(birth, today, message):
+    assert _problems(child_birth_date=birth, today=today) == {"child_resident_id": message}
 
 
 @pytest.mark.parametrize(

@@ -267,3 +267,54 @@ def test_a_future_death_date_is_refused(confirmed, township):
         )
     application.refresh_from_db()
     assert application.last_year is None
+
+
+# ----------------------------------------------------- children who turned 3 (issue 11, item 12)
+
+
+@pytest.mark.parametrize(
+    ("birth", "owed"),
+    [
+        (dt.date(2022, 1, 1), [(2025, 1, 30000)]),  # RULES.md §4's example: January 2025
+        (dt.date(2023, 11, 15), [(2025, 12, 360000), (2026, 11, 330000)]),  # 23 months
+        (dt.date(2023, 12, 7), [(2025, 12, 360000), (2026, 12, 360000)]),  # turns 3 today
+    ],
+)
+def test_a_child_who_turned_3_applies_for_the_months_owed_and_is_paid_them(
+    confirmed, maker, monkeypatch, birth, owed
+):
+    day = dt.date(2026, 12, 7)
+    monkeypatch.setattr(services, "today", lambda: day)
+    monkeypatch.setattr("huimin.core.services.today", lambda: day)
+
+    application = confirmed(birth)
+
+    assert application.status == Application.Status.CONFIRMED
+    paid = []
+    for year in (2025, 2026):
+        batch = services.batch_create(actor=maker, year=year, region_code="140800")
+        services.batch_run(batch_id=batch.pk)
+        paid += list(batch.lines.values_list("year", "months", "amount_fen"))
+    assert paid == owed
+
+
+def test_a_child_owed_nothing_is_refused_with_the_reason_and_nothing_is_written(guardian, today):
+    before = (Application.objects.count(), Person.objects.count(), Event.objects.count())
+    data = services.ApplicationInput(
+        child_name="王大明",
+        child_resident_id=child_id(dt.date(2021, 12, 31)),
+        birth_certificate="Q140999001",
+        region_code=BEICHENG,
+        relation="mother",
+        bank_name="中国农业银行运城分行",
+        bank_account="6228480012345678901",
+    )
+
+    with pytest.raises(InvalidInput) as caught:
+        services.application_submit(actor=guardian, data=data)
+
+    assert caught.value.field_errors == {
+        "child_resident_id": "孩子出生于2021-12-31，已于2024-12-31年满3周岁，"
+        "在育儿补贴制度实施（2025-01-01）前已满3周岁，不在育儿补贴范围内。"
+    }
+    assert (Application.objects.count(), Person.objects.count(), Event.objects.count()) == before

@@ -446,7 +446,7 @@ def test_every_problem_of_every_row_is_reported_at_once(township, today, nothing
             ),
             row(
                 "超龄",
-                rid(dt.date(2023, 10, 1)),
+                rid(dt.date(2021, 10, 1)),
                 "Q140000502",
                 与儿童关系="父亲",
                 开户银行="",
@@ -480,13 +480,28 @@ def test_every_problem_of_every_row_is_reported_at_once(township, today, nothing
         == "与儿童关系“姑姑”不在可选范围内，请填写：父亲、母亲、其他监护人。"
     )
     assert by_place[(3, "儿童身份证号")] == (
-        "孩子出生于2023-10-01，已于2026-10-01年满3周岁，不能再申请育儿补贴。"
+        "孩子出生于2021-10-01，已于2024-10-01年满3周岁，"
+        "在育儿补贴制度实施（2025-01-01）前已满3周岁，不在育儿补贴范围内。"
     )
     assert by_place[(3, "与儿童关系")] == (
         "申请人的身份证号码显示为女性，与“父亲”不符，请核对关系或申请人身份证号码。"
     )
     assert by_place[(3, "银行账号")] == (
         "银行账号被Excel存成了数字，末几位可能已丢失：请把该列设为文本格式后重新填写。"
+    )
+
+
+def test_a_roster_takes_children_who_turned_3_and_are_still_owed_months(township, today):
+    turned_3 = {"甲": dt.date(2022, 1, 1), "乙": dt.date(2023, 10, 1), "丙": dt.date(2023, 10, 20)}
+    content = xlsx(
+        [row(name, rid(birth), f"Q14000070{n}") for n, (name, birth) in enumerate(turned_3.items())]
+    )
+
+    result = roster_import(actor=township, content=content)
+
+    assert result.created == 3
+    assert sorted(Application.objects.values_list("child__name", "child_birth_date")) == sorted(
+        turned_3.items()
     )
 
 
