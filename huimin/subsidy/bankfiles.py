@@ -42,7 +42,7 @@ from huimin.core.imports import (
     read_rows,
 )
 from huimin.core.models import Region, User
-from huimin.core.spreadsheets import XLSX_TYPE, attachment, header_cells
+from huimin.core.spreadsheets import XLSX_TYPE, attachment, csv_row, header_cells, xlsx_row
 from huimin.subsidy import selectors, services
 from huimin.subsidy.models import BankResultImport, PaymentBatch, PaymentLine
 
@@ -205,7 +205,7 @@ def payment_file_xlsx(*, actor: User, batch_id: int, ip_address: str | None = No
     for row in _payment_rows(batch):
         amount = WriteOnlyCell(sheet, value=row[6])
         amount.number_format = "0.00"
-        sheet.append([*row[:6], amount, *row[7:]])
+        sheet.append(xlsx_row(sheet, [*row[:6], amount, *row[7:]]))
         count += 1
         total += row[6]  # type: ignore[operator]
     summary = workbook.create_sheet(title="批次信息")
@@ -218,7 +218,7 @@ def payment_file_xlsx(*, actor: User, batch_id: int, ip_address: str | None = No
         ("金额合计（元）", total),
         ("用途", purpose(batch)),
     ):
-        summary.append([label, value])
+        summary.append(xlsx_row(summary, [label, value]))
     return _xlsx_file(workbook, f"{_stem(batch)}.xlsx")
 
 
@@ -237,10 +237,10 @@ def payment_file_csv(*, actor: User, batch_id: int, ip_address: str | None = Non
 
     def chunks() -> Iterator[bytes]:
         writer = csv.writer(_Echo())
-        yield "\ufeff".encode() + writer.writerow(PAYMENT_COLUMNS).encode()
+        yield "\ufeff".encode() + writer.writerow(csv_row(PAYMENT_COLUMNS)).encode()
         buffer: list[str] = []
         for row in _payment_rows(batch):
-            buffer.append(writer.writerow([*row[:6], f"{row[6]:.2f}", *row[7:]]))
+            buffer.append(writer.writerow(csv_row(row)))
             if len(buffer) >= STREAM_CHUNK:
                 yield "".join(buffer).encode()
                 buffer.clear()
@@ -286,7 +286,7 @@ def result_template(*, actor: User, batch_id: int, ip_address: str | None = None
         amount.number_format = "0.00"
         day = WriteOnlyCell(sheet, value=today)
         day.number_format = "yyyy-mm-dd"
-        sheet.append([pk, holder, account_cell, amount, RESULT_PAID, "", day])
+        sheet.append(xlsx_row(sheet, [pk, holder, account_cell, amount, RESULT_PAID, "", day]))
         count += 1
     results.add(f"E2:E{max(count, 1) + 1}")
     notes = workbook.create_sheet(title="填写说明")
