@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer as NinjaJSONRenderer
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from huimin.childcare.api import router as childcare_router
 from huimin.core import services
@@ -32,6 +32,20 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class BrowserSessionAuth(SessionAuth):
+    """The browser's login session, with Django's CSRF check for writes.
+
+    A request that carries ``Authorization: Bearer …`` is the token's alone: it is neither
+    authenticated by a session cookie nor refused for lacking a CSRF token (a cross-site page
+    cannot set that header, so CSRF does not apply to it). Listed after ``TokenAuth``.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return None
+        return super().__call__(request)
+
+
 class JSONRenderer(NinjaJSONRenderer):
     """Chinese text as UTF-8, not \\u escapes."""
 
@@ -46,7 +60,7 @@ api = NinjaAPI(
         "运城市民生服务平台接口。会话（浏览器登录）或 Bearer 令牌认证；"
         "所有数据按用户负责的区域过滤，越权访问返回 404。错误响应的 detail 为中文说明。"
     ),
-    auth=[django_auth, TokenAuth()],
+    auth=[TokenAuth(), BrowserSessionAuth()],
     urls_namespace="api",
 )
 
