@@ -126,7 +126,8 @@ def region_create(*, code: str, name: str, level: str, parent: Region | None) ->
 
 PERSON_TRANSITIONS: dict[str, set[str]] = {
     Person.Status.ACTIVE: {Person.Status.MOVED_OUT, Person.Status.DECEASED},
-    Person.Status.MOVED_OUT: {Person.Status.ACTIVE},
+    # a family may report the death of a child whose hukou has left the city
+    Person.Status.MOVED_OUT: {Person.Status.ACTIVE, Person.Status.DECEASED},
     Person.Status.DECEASED: set(),
 }
 
@@ -291,6 +292,25 @@ def person_transition(*, actor: User, person_id: int, to_status: str, reason: st
     with transaction.atomic():
         person_get_for_user(user=actor, person_id=person_id)
         person = Person.objects.select_for_update().get(pk=person_id)
+        record_transition(
+            obj=person,
+            allowed=PERSON_TRANSITIONS,
+            to_status=to_status,
+            actor=actor,
+            reason=reason.strip(),
+        )
+    return person
+
+
+def person_status_follow(
+    *, actor: User | None, person_id: int, to_status: str, reason: str
+) -> Person:
+    """Move a person's status because another module recorded the fact (a subsidy
+    application's hukou move out of the city, a death), after that module's service checked
+    the actor may act on its record: lock, PERSON_TRANSITIONS, event row. A person already in
+    ``to_status`` is left as is. Call inside the caller's transaction. Raises InvalidTransition."""
+    person = Person.objects.select_for_update().get(pk=person_id)
+    if person.status != to_status:
         record_transition(
             obj=person,
             allowed=PERSON_TRANSITIONS,

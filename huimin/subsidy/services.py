@@ -45,8 +45,8 @@ from huimin.core.errors import (
     NotFound,
 )
 from huimin.core.models import AccessLog, Event, Person, Region, User
-from huimin.core.selectors import WorkdayCalendar, region_get_for_user
-from huimin.core.services import person_ensure, record_transition
+from huimin.core.selectors import WorkdayCalendar, region_act_require, region_get_for_user
+from huimin.core.services import person_ensure, person_status_follow, record_transition
 from huimin.subsidy import rules, selectors
 from huimin.subsidy.models import (
     Application,
@@ -135,6 +135,16 @@ def _parse_id(raw: str, field: str, who: str, errors: dict[str, str]) -> str | N
     except core_rules.ResidentIdError as exc:
         errors[field] = f"{who}：{exc}"
         return None
+
+
+def _application_act_check(actor: User, application_id: int) -> Application:
+    """The application, if the actor may act on it: a guardian on their own, an official on
+    those of the child's current hukou region only — the county the child moved away from
+    still sees the application but no longer handles it (Forbidden). Raises NotFound."""
+    application = selectors.application_get_for_user(user=actor, application_id=application_id)
+    if actor.role != core_rules.Role.CITIZEN or actor.is_superuser:
+        region_act_require(actor, application.region)
+    return application
 
 
 def _existing_message(existing: Application) -> str:
@@ -337,7 +347,7 @@ def _decide(
         message = "不通过时请填写原因，申请人将看到这段说明。"
         raise InvalidInput(message, field_errors={"reason": message})
     with transaction.atomic():
-        selectors.application_get_for_user(user=actor, application_id=application_id)
+        _application_act_check(actor, application_id)
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != from_status:
             raise InvalidTransition(
@@ -419,7 +429,7 @@ def application_hukou_move(
     _not_future(moved_on, "moved_on", "迁移日期")
     first_new_year = rules.first_year_paid_by_new_place(moved_on)
     with transaction.atomic():
-        selectors.application_get_for_user(user=actor, application_id=application_id)
+        _application_act_check(actor, application_id)
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.last_year is not None:
             raise InvalidInput(f"该申请已停发（{application.stop_reason}），不能再登记户籍迁移。")
@@ -454,6 +464,13 @@ def application_hukou_move(
         _event(
             application, application.status, application.status, actor, f"{note}。{reason}".strip()
         )
+        if out_of_city:
+            person_status_follow(
+                actor=actor,
+                person_id=application.child_id,
+                to_status=Person.Status.MOVED_OUT,
+                reason=f"{note}（育儿补贴申请编号{application.pk}）",
+            )
         _cancel_pending_after(application, last_year=application.last_year)
     return application
 
@@ -466,7 +483,7 @@ def application_child_death(
     _require(actor, core_rules.Perm.SUBSIDY_CHANGE)
     _not_future(died_on, "died_on", "死亡日期")
     with transaction.atomic():
-        selectors.application_get_for_user(user=actor, application_id=application_id)
+        _application_act_check(actor, application_id)
         application = Application.objects.select_for_update().get(pk=application_id)
         if died_on < application.child_birth_date:
             message = "死亡日期早于出生日期，请核对。"
@@ -482,15 +499,12 @@ def application_child_death(
             actor,
             f"{application.stop_reason}。{reason}".strip(),
         )
-        child = Person.objects.select_for_update().get(pk=application.child_id)
-        if child.status != Person.Status.DECEASED:
-            record_transition(
-                obj=child,
-                allowed={child.status: {Person.Status.DECEASED}},
-                to_status=Person.Status.DECEASED,
-                actor=actor,
-                reason=application.stop_reason,
-            )
+        person_status_follow(
+            actor=actor,
+            person_id=application.child_id,
+            to_status=Person.Status.DECEASED,
+            reason=application.stop_reason,
+        )
         _cancel_pending_after(application, last_year=application.last_year)
     return application
 
@@ -550,7 +564,7 @@ def application_bank_change(
         errors["account_holder"] = "请选择账户所有人：申请人或孩子本人。"
     _raise_if(errors)
     with transaction.atomic():
-        selectors.application_get_for_user(user=actor, application_id=application_id)
+        _application_act_check(actor, application_id)
         application = (
             Application.objects.select_for_update()
             .select_related("child", "applicant")

@@ -247,6 +247,74 @@ def test_a_move_out_of_the_city_stops_payment_after_that_year(confirmed, county,
     assert _candidates(2027, city["140800"]) == []
 
 
+def test_a_move_out_of_the_city_marks_the_child_moved_out_with_an_event(confirmed, county):
+    application = confirmed(dt.date(2024, 3, 15))
+
+    services.application_hukou_move(
+        actor=county, application_id=application.pk, moved_on=dt.date(2026, 5, 1), out_of_city=True
+    )
+
+    child = Person.objects.get(pk=application.child_id)
+    assert child.status == Person.Status.MOVED_OUT
+    events = Event.objects.filter(object_id=child.pk, content_type__model="person")
+    assert list(events.values_list("actor", "from_status", "to_status", "reason")) == [
+        (
+            county.pk,
+            "active",
+            "moved_out",
+            f"2026-05-01户籍迁出本市（育儿补贴申请编号{application.pk}）",
+        )
+    ]
+    assert child.history.first().history_user == county
+
+
+def test_a_move_within_the_city_leaves_the_child_active(confirmed, county):
+    application = confirmed(dt.date(2024, 3, 15))
+
+    services.application_hukou_move(
+        actor=county,
+        application_id=application.pk,
+        moved_on=dt.date(2026, 3, 1),
+        region_code="140802102",
+    )
+
+    assert Person.objects.get(pk=application.child_id).status == Person.Status.ACTIVE
+
+
+def test_a_deceased_child_cannot_move_out_and_nothing_changes(confirmed, county):
+    application = confirmed(dt.date(2024, 3, 15))
+    Person.objects.filter(pk=application.child_id).update(status=Person.Status.DECEASED)
+    events = Event.objects.count()
+
+    with pytest.raises(InvalidTransition):
+        services.application_hukou_move(
+            actor=county,
+            application_id=application.pk,
+            moved_on=dt.date(2026, 5, 1),
+            out_of_city=True,
+        )
+
+    application.refresh_from_db()
+    assert (application.last_year, application.stop_reason) == (None, "")
+    assert Person.objects.get(pk=application.child_id).status == Person.Status.DECEASED
+    assert Event.objects.count() == events
+
+
+def test_the_death_of_a_child_who_moved_out_is_recorded(confirmed, county, township):
+    application = confirmed(dt.date(2024, 3, 15))
+    services.application_hukou_move(
+        actor=county, application_id=application.pk, moved_on=dt.date(2026, 5, 1), out_of_city=True
+    )
+    child = Person.objects.get(pk=application.child_id)
+
+    services.application_child_death(
+        actor=township, application_id=application.pk, died_on=dt.date(2026, 6, 1)
+    )
+
+    child.refresh_from_db()
+    assert child.status == Person.Status.DECEASED
+
+
 def test_a_death_stops_payment_after_its_year_and_marks_the_child(confirmed, township, city):
     application = confirmed(dt.date(2025, 2, 1))
     services.application_child_death(
