@@ -623,9 +623,19 @@ def batch_create(*, actor: User, year: int, region_code: str, name: str = "") ->
         raise InvalidInput(message, field_errors={"region": message})
     name = (name or "").strip()[:100]
     with transaction.atomic():
+        # one batch is named at a time per region, so batches opened at the same moment get
+        # distinct names (a count read without the lock gave eight of them the same ordinal)
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        taken = PaymentBatch.objects.filter(name=name).exists() if name else False
+        if taken:
+            message = f"已有名为“{name}”的发放批次，请换一个名称。"
+            raise InvalidInput(message, field_errors={"name": message})
         if not name:
-            count = PaymentBatch.objects.filter(year=year, region=region).count()
-            name = f"{region.name}{year}年度育儿补贴第{count + 1}批"
+            ordinal = PaymentBatch.objects.filter(year=year, region=region).count() + 1
+            name = f"{region.name}{year}年度育儿补贴第{ordinal}批"
+            while PaymentBatch.objects.filter(name=name).exists():
+                ordinal += 1
+                name = f"{region.name}{year}年度育儿补贴第{ordinal}批"
         batch = PaymentBatch(
             name=name,
             year=year,

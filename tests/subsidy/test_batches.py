@@ -5,12 +5,14 @@ batches happen — the database holds it (``subsidy_line_one_per_child_year``)."
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import QuerySet
 
 from huimin.core.errors import Forbidden, InvalidInput, InvalidTransition
 from huimin.core.models import Event
@@ -324,6 +326,56 @@ def test_two_batches_for_the_same_year_at_once_pay_each_child_once(
     if connection.vendor == "postgresql":  # both selected all 40 children: a real race
         assert [b.expected for b in batches] == [40, 40]
     assert sum(b.line_count for b in batches) == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_batches_opened_at_the_same_moment_get_distinct_names(maker, today, monkeypatch):
+    monkeypatch.setattr(services, "batch_enqueue", lambda **_: None)
+    barrier = threading.Barrier(8)
+    count = QuerySet.count
+    errors: list[BaseException] = []
+
+    def count_together(qs: QuerySet) -> int:
+        # every thread counts the batches before any inserts its own, unless a lock lets
+        # only one thread at a time reach the count (the barrier then gives up after 2 s)
+        result = count(qs)
+        if qs.model is PaymentBatch and threading.current_thread() is not threading.main_thread():
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=2)
+        return result
+
+    monkeypatch.setattr(QuerySet, "count", count_together)
+
+    def run() -> None:
+        try:
+            services.batch_create(actor=maker, year=2025, region_code="140800")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert sorted(PaymentBatch.objects.values_list("name", flat=True)) == sorted(
+        f"运城市2025年度育儿补贴第{n}批" for n in range(1, 9)
+    )
+
+
+def test_a_batch_name_already_taken_is_refused_and_nothing_is_created(maker, today):
+    services.batch_create(actor=maker, year=2025, region_code="140800", name="第一批")
+    events = Event.objects.count()
+
+    with pytest.raises(InvalidInput) as caught:
+        services.batch_create(actor=maker, year=2025, region_code="140802", name="第一批")
+
+    assert caught.value.field_errors == {"name": "已有名为“第一批”的发放批次，请换一个名称。"}
+    assert PaymentBatch.objects.count() == 1
+    assert Event.objects.count() == events
 
 
 @pytest.mark.django_db(transaction=True)
