@@ -137,6 +137,8 @@ class Filing(models.Model):
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     deadline = models.DateField("办理期限")
+    #: The deadline counted days in a year whose holiday notice was not entered (ADR 0010).
+    deadline_provisional = models.BooleanField("期限为暂定", default=False)
     decided_at = models.DateTimeField("办理时间", null=True, blank=True)
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

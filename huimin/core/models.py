@@ -234,6 +234,18 @@ class HolidayYear(models.Model):
 
     year = models.PositiveSmallIntegerField("年份", unique=True)
     notice = models.CharField("依据文件", max_length=200, blank=True)
+    notice_number = models.CharField("文号", max_length=50, blank=True)
+    notice_date = models.DateField("发布日期", null=True, blank=True)
+    text = models.TextField("通知原文", blank=True)
+    entered_at = models.DateTimeField("录入时间", null=True, blank=True)
+    entered_by = models.ForeignKey(
+        "User",
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 

@@ -83,6 +83,8 @@ class Application(models.Model):
     #: 30 working days after ``submitted_on``; empty while that year's holiday calendar is
     #: not entered yet (filled by ``huimin subsidy-daily`` once it is).
     deadline = models.DateField("办结时限", null=True, blank=True)
+    #: The deadline counted days in a year whose holiday notice was not entered (ADR 0010).
+    deadline_provisional = models.BooleanField("时限为暂定", default=False)
     filed_by = models.ForeignKey(
         User, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
     )

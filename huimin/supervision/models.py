@@ -267,6 +267,8 @@ class Inspection(models.Model):
         related_name="+",
     )
     publish_due = models.DateField("公示期限", null=True, blank=True)
+    #: The publication date counted days in a year without an entered notice (ADR 0010).
+    publish_due_provisional = models.BooleanField("公示期限为暂定", default=False)
     published_on = models.DateField("公示日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -385,6 +387,10 @@ class OpinionLetter(models.Model):
     issued_on = models.DateField("签发日期")
     working_days = models.PositiveSmallIntegerField("整改期限（工作日）")
     deadline = models.DateField("整改期限")
+    #: The day the current deadline is counted from (issued, or ordered again).
+    deadline_from = models.DateField("整改期限起算日", null=True, blank=True)
+    #: The deadline counted days in a year without an entered holiday notice (ADR 0010).
+    deadline_provisional = models.BooleanField("整改期限为暂定", default=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ISSUED)
     rounds = models.PositiveSmallIntegerField("责令整改次数", default=1)
     issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
