@@ -3,12 +3,15 @@ renders; domain errors become pages in DomainErrorMiddleware."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from huimin.core import pages, rules, selectors, services
@@ -22,6 +25,15 @@ from huimin.core.spreadsheets import xlsx_response
 
 def client_ip(request: AuthedRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "huimin" / "favicon.ico"
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HtmxRequest) -> FileResponse:
+    """Browsers, the admin and PDF viewers ask for /favicon.ico whatever the page links."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 def index(request: HtmxRequest) -> HttpResponse:
