@@ -128,9 +128,11 @@ def compliance_refresh(*, institution: Institution, on: dt.date | None = None) -
 
 
 def institution_compliance_refresh(*, actor: User, institution_id: int) -> list[Finding]:
-    """Re-evaluate an institution's compliance now, for anyone who may see it."""
+    """Re-evaluate an institution's compliance now. It writes (findings open and close), so it
+    is for those who keep or judge the institution's records — its operator, the county that
+    files it — not for everyone who may see it. Raises Forbidden, NotFound."""
     with transaction.atomic():
-        institution = institution_get_for_user(user=actor, institution_id=institution_id)
+        institution = _managed(actor, institution_id, lock=False)
         return compliance_refresh(institution=institution)
 
 

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,8 +27,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from huimin.core import rules as core_rules
 from huimin.core.errors import InvalidInput
 
-#: A file larger than this many data rows is refused before it is read further.
+#: A file larger than this many rows is refused before it is read further. Every row read
+#: counts, blank or not: blank rows cost as much to read as filled ones.
 MAX_ROWS = 2000
+#: Reading a file stops after this many seconds (a worker is killed at 30).
+READ_SECONDS = 20.0
+#: The clock is looked at every this many rows.
+CLOCK_EVERY = 256
 
 #: Where a row error that concerns the whole file (its header) or a whole row is reported.
 HEADER_COLUMN = "表头"
@@ -159,19 +165,28 @@ def read_rows(
     max_rows: int = MAX_ROWS,
     allow_csv: bool = False,
     optional: Sequence[str] = (),
+    max_seconds: float = READ_SECONDS,
 ) -> Iterator[Row]:
     """The data rows of the first sheet, keyed by header, blank rows skipped. Raises
     InvalidInput for a file that is not an .xlsx, ImportRejected for a wrong header row.
 
+    Every row read after the header counts against ``max_rows``, blank or not, and reading
+    stops at the limit or after ``max_seconds`` (InvalidInput): a sheet of a million blank
+    rows is refused, not read. An .xlsx whose recorded size already passes the limit is
+    refused before a row is read; columns right of the header's last one are not read.
+
     ``optional`` columns may be missing from the header (their cells read as None then).
     With ``allow_csv`` a file that is not a zip archive is read as CSV instead (UTF-8 with or
     without BOM, else GB18030 as Chinese banks often write; cells are text)."""
+    started = time.monotonic()
+    deadline = started + max_seconds
     if allow_csv and not content.startswith(b"PK"):
         try:
-            yield from _header_rows(_csv_lines(content), columns, optional, max_rows)
+            yield from _header_rows(_csv_lines(content), columns, optional, max_rows, deadline)
         except csv.Error:
             raise InvalidInput(CSV_UNREADABLE) from None
         return
+    _refuse_long_sheets(content, max_rows, deadline)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
@@ -182,9 +197,70 @@ def read_rows(
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        yield from _header_rows(sheet.iter_rows(values_only=True), columns, optional, max_rows)
+        recorded = sheet.max_row
+        if isinstance(recorded, int) and recorded - 1 > max_rows:
+            raise InvalidInput(_too_many_rows(max_rows))
+        yield from _header_rows(_sheet_lines(sheet), columns, optional, max_rows, deadline)
     finally:
         workbook.close()
+
+
+#: A row element in a sheet's XML, with or without a namespace prefix.
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s>/]")
+
+
+def _refuse_long_sheets(content: bytes, max_rows: int, deadline: float) -> None:
+    """Count the row elements of every sheet as it is decompressed, before openpyxl reads
+    it (openpyxl walks a whole sheet that does not record its size): a sheet with more rows
+    than the limit is refused at C speed. Not a zip archive: left to the reader to say so."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError):
+        return
+    with archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows, carry = 0, b""
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 20):
+                        data = carry + chunk
+                        cut = data.rfind(b"<")  # no row tag spans a "<": cut there
+                        cut = len(data) if cut < 0 else cut
+                        rows += len(ROW_TAG.findall(data, 0, cut))
+                        carry = data[cut:]
+                        if rows - 1 > max_rows:
+                            raise InvalidInput(_too_many_rows(max_rows))
+                        if time.monotonic() > deadline:
+                            raise InvalidInput(READ_TIMEOUT)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
+                return  # the reader reports a broken file
+            rows += len(ROW_TAG.findall(carry))
+            if rows - 1 > max_rows:
+                raise InvalidInput(_too_many_rows(max_rows))
+
+
+READ_TIMEOUT = (
+    "文件太大，读取超时，未导入任何数据：请删除表格下方多余的空行和右侧多余的列，"
+    "或把文件拆分后分批导入。"
+)
+
+
+def _sheet_lines(sheet: Any) -> Iterator[Sequence[object]]:
+    """The header row, then the rows below it cut to the header's width."""
+    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    width = max((i + 1 for i, cell in enumerate(header) if cell_text(cell)), default=1)
+    yield header[:width]
+    yield from sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+
+
+def _too_many_rows(max_rows: int) -> str:
+    return (
+        f"一次最多导入{max_rows}行（空行也计算在内）：请删除表格下方多余的空行，"
+        "或把文件拆分后分批导入。"
+    )
 
 
 CSV_UNREADABLE = (
@@ -216,6 +292,7 @@ def _header_rows(
     columns: Sequence[str],
     optional: Sequence[str],
     max_rows: int,
+    deadline: float,
 ) -> Iterator[Row]:
     header = [cell_text(cell) for cell in next(lines, ())]
     missing = [c for c in columns if c not in header]
@@ -231,13 +308,13 @@ def _header_rows(
             ]
         )
     position = {c: header.index(c) for c in [*columns, *optional] if c in header}
-    count = 0
     for number, line in enumerate(lines, start=2):
+        if number - 1 > max_rows:
+            raise InvalidInput(_too_many_rows(max_rows))
+        if number % CLOCK_EVERY == 0 and time.monotonic() > deadline:
+            raise InvalidInput(READ_TIMEOUT)
         if all(cell_text(cell) == "" for cell in line):
             continue
-        count += 1
-        if count > max_rows:
-            raise InvalidInput(f"一次最多导入{max_rows}行，请把文件拆分后分批导入。")
         values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
         yield Row(number, values, [])
 

@@ -345,6 +345,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CITIZEN: frozenset({Perm.PERSON_VIEW, Perm.SUBSIDY_APPLY}),
 }
 
+
+def region_path_covered(own_paths: list[str], path: str) -> bool:
+    """A region (by materialised path) lies in or below one of ``own_paths`` — the acting
+    scope; the empty path (a superuser's) covers everything, no paths cover nothing."""
+    return any(path.startswith(own) for own in own_paths)
+
+
 #: Roles whose scope is what they own rather than a region.
 OWNERSHIP_ROLES = frozenset({Role.OPERATOR, Role.CITIZEN})
 

@@ -50,6 +50,24 @@ def region_scope_q(user: User, field: str = "region") -> Q:
     return q
 
 
+def region_may_act(user: User, region: Region) -> bool:
+    """Acting scope: the user's own regions cover ``region`` (it is one of them or lies below
+    one). Seeing can be wider — a county sees the city's plans that reach into it, the county a
+    child moved away from still sees its application — but seeing is not acting: every service
+    write on a region's record asks this, not the reading selector (issue 11, item 1)."""
+    return rules.region_path_covered(region_paths_for_user(user), region.path)
+
+
+def region_act_require(user: User, region: Region) -> None:
+    """Forbidden unless the user may act on a record of ``region`` (see ``region_may_act``).
+    The record was already resolved by a reading selector, so it is 403, not 404."""
+    if not region_may_act(user, region):
+        raise Forbidden(
+            f"该记录属于{region.name}，不在您负责的区域内：您可以查看，但不能办理。"
+            "请由负责该区域的工作人员办理。"
+        )
+
+
 def region_list_for_user(*, user: User) -> QuerySet[Region]:
     paths = region_paths_for_user(user)
     if not paths:

@@ -24,7 +24,7 @@ from huimin.core.errors import (
     NotFound,
 )
 from huimin.core.models import Region, User
-from huimin.core.selectors import WorkdayCalendar, region_get_for_user
+from huimin.core.selectors import WorkdayCalendar, region_act_require, region_get_for_user
 from huimin.core.services import record_transition, save_audited, upload_check
 from huimin.supervision import rules, selectors
 from huimin.supervision.letters import LetterContent, letter_pdf
@@ -150,7 +150,10 @@ def plan_create(
 
 
 def _plan_locked(actor: User, plan_id: int) -> DrawPlan:
+    """A plan the actor may act on, locked: a county official sees the city's plans that reach
+    into the county but may not lock, draw or cancel them (Forbidden)."""
     plan = selectors.plan_get_for_user(user=actor, plan_id=plan_id)
+    region_act_require(actor, plan.region)
     return DrawPlan.objects.select_for_update(of=("self",)).select_related("region").get(pk=plan.pk)
 
 

@@ -470,7 +470,9 @@ def test_a_result_file_has_its_own_row_cap_not_the_ordinary_import_cap(batch, ma
             content=_xlsx([_ok(first), _ok(second), _ok(third)]),
             file_name="all.xlsx",
         )
-    assert info.value.message == "一次最多导入2行，请把文件拆分后分批导入。"
+    assert info.value.message == (
+        "一次最多导入2行（空行也计算在内）：请删除表格下方多余的空行，或把文件拆分后分批导入。"
+    )
     assert _state(batch)[0] == ("pending", "")
 
 

@@ -698,7 +698,9 @@ def test_a_file_longer_than_the_limit_is_refused(township, today, monkeypatch):
     with pytest.raises(InvalidInput) as caught:
         roster_import(actor=township, content=content)
 
-    assert caught.value.message == "一次最多导入2行，请把文件拆分后分批导入。"
+    assert caught.value.message == (
+        "一次最多导入2行（空行也计算在内）：请删除表格下方多余的空行，或把文件拆分后分批导入。"
+    )
     assert Application.objects.count() == 0
 
 

@@ -28,7 +28,7 @@ from huimin.core.errors import DomainError, Forbidden, InvalidInput
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Person, Region, User
 from huimin.core.navigation import HomeStat
-from huimin.core.selectors import WorkdayCalendar, timeline_for_user
+from huimin.core.selectors import WorkdayCalendar, region_may_act, timeline_for_user
 from huimin.core.spreadsheets import xlsx_response
 from huimin.subsidy import rules, selectors, services
 from huimin.subsidy.forms.applications import (
@@ -513,11 +513,17 @@ def _detail(request: AuthedRequest, application: Application, **bound: SubsidyFo
     lines = _with_yuan(list(selectors.application_lines(application)))
     entitlement = selectors.application_entitlement(application)
     open_status = application.status
-    can_review = user.can(Perm.SUBSIDY_REVIEW) and open_status == Application.Status.SUBMITTED
-    can_confirm = (
-        user.can(Perm.SUBSIDY_CONFIRM) and open_status == Application.Status.TOWNSHIP_APPROVED
+    # the place a child moved away from still sees the application but no longer handles it
+    may_act = region_may_act(user, application.region)
+    can_review = (
+        may_act and user.can(Perm.SUBSIDY_REVIEW) and open_status == Application.Status.SUBMITTED
     )
-    can_change = user.can(Perm.SUBSIDY_CHANGE)
+    can_confirm = (
+        may_act
+        and user.can(Perm.SUBSIDY_CONFIRM)
+        and open_status == Application.Status.TOWNSHIP_APPROVED
+    )
+    can_change = may_act and user.can(Perm.SUBSIDY_CHANGE)
     stopped = application.last_year is not None
     forms: dict[str, Any] = {
         "decision_form": bound.get("decision_form") or DecisionForm(),
@@ -545,7 +551,7 @@ def _detail(request: AuthedRequest, application: Application, **bound: SubsidyFo
             "can_confirm": can_confirm,
             "can_move": can_change and not stopped,
             "can_death": can_change and application.child.status != Person.Status.DECEASED,
-            "can_bank": user.can(Perm.SUBSIDY_ENTER),
+            "can_bank": may_act and user.can(Perm.SUBSIDY_ENTER),
             "open_form": next(iter(bound), ""),
             **forms,
         },
@@ -587,6 +593,8 @@ def _step(
         try:
             application = call(data)
         except DomainError as exc:
+            if exc.status in (403, 404):
+                raise  # not the form's fault: the application is not the user's to act on
             _form_errors(form, exc)
         else:
             messages.success(request, done(application, data))

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from huimin.core import pages
 from huimin.core.errors import DomainError
 from huimin.core.http import AuthedRequest
-from huimin.core.models import Region
-from huimin.core.selectors import timeline_for_user
+from huimin.core.models import Region, User
+from huimin.core.rules import region_path_covered
+from huimin.core.selectors import region_may_act, region_paths_for_user, timeline_for_user
 from huimin.supervision import rules, selectors, services
 from huimin.supervision.forms import CancelForm, LockForm, PlanFilterForm, PlanForm
 from huimin.supervision.models import DrawCandidate, DrawInspector, DrawPlan
@@ -107,12 +108,20 @@ def plan_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _drawn_context(plan: DrawPlan) -> dict[str, Any]:
+def _drawn_context(plan: DrawPlan, user: User, *, may_act: bool) -> dict[str, Any]:
     """The result of a drawn plan: targets with stratum, weight and reasons, their
-    inspectors, both pools as snapshotted, and the re-computation of the draw."""
+    inspectors, both pools as snapshotted, and the re-computation of the draw. One who sees
+    the plan from below (a county on a city plan) sees the weights and reasons of their own
+    regions' institutions only, and not the inspector pool."""
     inspections = list(selectors.plan_inspections(plan))
     candidates = list(plan.candidates.select_related("institution").order_by("county", "pk"))
-    pool = list(plan.inspectors.select_related("inspector").order_by("inspector__username"))
+    pool: list[DrawInspector] | None = list(
+        plan.inspectors.select_related("inspector").order_by("inspector__username")
+    )
+    if not may_act:
+        paths = region_paths_for_user(user)
+        candidates = [c for c in candidates if region_path_covered(paths, c.region_path)]
+        pool = None
     context = _pools_context(candidates, pool, drawn={i.institution_id for i in inspections})
     by_institution = {c.institution_id: c for c in candidates}
     strata = {i.stratum for i in inspections}
@@ -131,15 +140,15 @@ def _drawn_context(plan: DrawPlan) -> dict[str, Any]:
 
 
 def _pools_context(
-    candidates: list[DrawCandidate], pool: list[DrawInspector], *, drawn: set[int]
+    candidates: list[DrawCandidate], pool: list[DrawInspector] | None, *, drawn: set[int]
 ) -> dict[str, Any]:
-    """Both pools for the page, drawn or as they stand now."""
+    """Both pools for the page, drawn or as they stand now (``pool`` None: not shown)."""
     labels = stratum_labels({c.county for c in candidates if c.county})
     for c in candidates:
         c.county_name = labels.get(c.county, c.county)  # type: ignore[attr-defined]
         c.reason_labels = reason_labels(c.reasons)  # type: ignore[attr-defined]
         c.drawn = c.institution_id in drawn  # type: ignore[attr-defined]
-    for entry in pool:
+    for entry in pool or []:
         entry.conflict_count = len(entry.conflicts)  # type: ignore[attr-defined]
     return {"candidates": candidates, "pool": pool}
 
@@ -147,21 +156,24 @@ def _pools_context(
 def _plan_page(request: AuthedRequest, plan: DrawPlan, **bound: Any) -> HttpResponse:
     """The plan's page; ``bound`` holds the form (or the draw's message) that was refused."""
     open_status = plan.status in (DrawPlan.Status.DRAFT, DrawPlan.Status.LOCKED)
+    # seeing a plan (a county sees the city's plans reaching into it) is not acting on it
+    may_act = region_may_act(request.user, plan.region)
     context: dict[str, Any] = {
         "plan": plan,
+        "may_act": may_act,
         "lock_form": bound.get("lock_form") or LockForm(),
         "cancel_form": bound.get("cancel_form") or CancelForm(),
         "draw_error": bound.get("draw_error", ""),
-        "can_lock": plan.status == DrawPlan.Status.DRAFT,
-        "can_draw": plan.status == DrawPlan.Status.LOCKED,
-        "can_cancel": open_status,
+        "can_lock": may_act and plan.status == DrawPlan.Status.DRAFT,
+        "can_draw": may_act and plan.status == DrawPlan.Status.LOCKED,
+        "can_cancel": may_act and open_status,
         "open_form": next(iter(bound), ""),
         "timeline": timeline_for_user(user=request.user, obj=plan),
         **algorithm_context(),
     }
     if plan.status == DrawPlan.Status.DRAWN:
-        context.update(_drawn_context(plan))
-    elif open_status:
+        context.update(_drawn_context(plan, request.user, may_act=may_act))
+    elif open_status and may_act:
         candidates, pool = selectors.pool_preview(plan, timezone.localdate())
         context.update(_pools_context(candidates, pool, drawn=set()))
     return render(request, "supervision/plan_detail.html", context)
@@ -188,6 +200,8 @@ def _step(
         try:
             plan = call(form.cleaned_data)
         except DomainError as exc:
+            if exc.status in (403, 404):
+                raise  # not the form's fault: the plan is not the user's to act on
             form_errors(form, exc)
         else:
             messages.success(request, done(plan))
@@ -235,6 +249,8 @@ def plan_draw(request: AuthedRequest, plan_id: int) -> HttpResponse:
     try:
         plan = services.plan_draw(actor=request.user, plan_id=plan_id)
     except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
         return _plan_page(request, plan, draw_error=exc.message)
     count = plan.inspections.count()
     messages.success(
