@@ -93,6 +93,7 @@ _PYDANTIC_MESSAGES = {
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
     "extra_forbidden": "不接受此字段",
+    "string_control": "含有不可见的控制字符，请删除后重新输入",
 }
 
 _FIELD_NAMES = {

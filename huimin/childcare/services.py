@@ -197,6 +197,11 @@ def _clean_profile(data: dict[str, Any]) -> dict[str, Any]:
         errors["kind"] = "请选择机构类型。"
     if "capacity" in values and (values["capacity"] is None or values["capacity"] < 1):
         errors["capacity"] = "核定托位数至少为1。"
+    if "phone" in values:
+        try:
+            values["phone"] = core_rules.phone_normalize(values["phone"] or "")
+        except ValueError as exc:
+            errors["phone"] = str(exc)
     coverage = values.get("monitoring_coverage_percent")
     if coverage is not None and not 0 <= coverage <= 100:
         errors["monitoring_coverage_percent"] = "监控覆盖率应在0至100之间。"

@@ -232,28 +232,39 @@ def person_list(request: AuthedRequest, query: Query[PersonFilterQuery]) -> dict
 # Shared by every module's router: strict bodies, ISO dates, ids, money out.
 
 
-def _no_nul(value: Any) -> Any:
-    """PostgreSQL cannot store a NUL character: refuse it as bad input, never a 500."""
-    texts = value.values() if isinstance(value, dict) else [value]
-    if any(isinstance(text, str) and "\x00" in text for text in texts):
-        raise PydanticCustomError("string_nul", "Text must not contain NUL characters")
+def _has_control(value: Any) -> bool:
+    if isinstance(value, str):
+        return rules.text_has_control_characters(value)
+    if isinstance(value, dict):
+        return any(_has_control(k) or _has_control(v) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_has_control(item) for item in value)
+    return False
+
+
+def _no_control(value: Any) -> Any:
+    """Text with a C0/C1 control character is bad input (core's one rule for typed text):
+    PostgreSQL cannot store a NUL, and an export cannot hold the others. Never a 500."""
+    if _has_control(value):
+        raise PydanticCustomError("string_control", rules.CONTROL_CHARACTERS_MESSAGE)
     return value
 
 
 class StrictIn(Schema):
     """Base of every request body: strict types (no "5" for 5, no 0 for false), no unknown
-    fields, no NUL character in any text. Every module's input schemas inherit it."""
+    fields, no control character in any text (in lists and mappings too). Every module's
+    input schemas inherit it."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
     @field_validator("*", mode="after")
     @classmethod
-    def _text_without_nul(cls, value: Any) -> Any:
-        return _no_nul(value)
+    def _text_without_control(cls, value: Any) -> Any:
+        return _no_control(value)
 
 
-#: Query text (no NUL character).
-QueryText = Annotated[str, AfterValidator(_no_nul)]
+#: Query text (no control character).
+QueryText = Annotated[str, AfterValidator(_no_control)]
 #: Dates outside these years are typing errors in any record of the platform.
 EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -6,18 +6,30 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from huimin.core import rules
 from huimin.core.models import Person, Region
 from huimin.core.rules import MAX_WORKING_DAYS
 
 
+def refuse_control_characters(value: Any) -> None:
+    """Core's one rule for typed text, on every text field of every page form."""
+    if isinstance(value, str) and rules.text_has_control_characters(value):
+        raise ValidationError(rules.CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+
+
 class Form(forms.Form):
-    """Chinese labels take no trailing ASCII colon."""
+    """Chinese labels take no trailing ASCII colon. Every text field refuses control
+    characters."""
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(refuse_control_characters)
 
 
 class PageForm(Form):

@@ -148,8 +148,11 @@ class Row:
 
     def read(self, column: str, parse: Callable[[object], Any]) -> Any:
         """The parsed cell, or None after recording the cell's error."""
+        value = self.values.get(column)
+        if isinstance(value, str) and core_rules.text_has_control_characters(value):
+            return None  # refused when the row was read
         try:
-            return parse(self.values.get(column))
+            return parse(value)
         except CellError as exc:
             self.errors.append(RowError(self.number, column, str(exc)))
             return None
@@ -316,7 +319,16 @@ def _header_rows(
         if all(cell_text(cell) == "" for cell in line):
             continue
         values = {c: (line[i] if i < len(line) else None) for c, i in position.items()}
-        yield Row(number, values, [])
+        yield Row(number, values, _control_characters(number, values))
+
+
+def _control_characters(number: int, values: Mapping[str, object]) -> list[RowError]:
+    """Core's one rule for typed text, on every cell of every import."""
+    return [
+        RowError(number, column, core_rules.CONTROL_CHARACTERS_MESSAGE)
+        for column, value in values.items()
+        if isinstance(value, str) and core_rules.text_has_control_characters(value)
+    ]
 
 
 # --------------------------------------------------------------------------- templates

@@ -8,6 +8,8 @@ No database here. Sources: GB 11643—1999 (resident ID), GB/T 2260 (regions),
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -58,7 +60,7 @@ def resident_id_parse(raw: str, *, today: dt.date) -> ResidentId:
     dates in the future and wrong check characters are refused with a message naming
     the problem. Raises ResidentIdError.
     """
-    number = (raw or "").strip().replace(" ", "").upper()
+    number = typed_number(raw).upper()
     if not number:
         raise ResidentIdError("请填写居民身份证号码。")
     if len(number) == 15 and number.isdigit():
@@ -67,7 +69,11 @@ def resident_id_parse(raw: str, *, today: dt.date) -> ResidentId:
         )
     if len(number) != 18:
         raise ResidentIdError(f"居民身份证号码应为18位，您填写了{len(number)}位。")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if (
+        not number.isascii()
+        or not number[:17].isdigit()
+        or not (number[17].isdigit() or number[17] == "X")
+    ):
         raise ResidentIdError("居民身份证号码前17位应为数字，第18位应为数字或X。")
     try:
         birth = ric.get_birth_date(number)
@@ -143,12 +149,45 @@ def mask_bank_account(account: str) -> str:
     return account[:4] + "*" * (len(account) - 8) + account[-4:]
 
 
+# --------------------------------------------------------------------------- typed input
+# One door for what people type (STYLE.md): identifiers and numbers are made plain before
+# they are validated, and text with control characters is refused.
+
+#: C0 and C1 control characters and DEL; tab, line feed and carriage return are text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_MESSAGE = (
+    "含有不可见的控制字符（常见于从其他系统复制的文字），请删除后重新输入。"
+)
+#: Dashes people type between the groups of a number (NFKC folds the full-width ones).
+DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+
+def text_has_control_characters(text: str) -> bool:
+    """Does typed text hold a C0/C1 control character (tab and line breaks excepted)?"""
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def typed_number(raw: str | None) -> str:
+    """An identifier or number as typed, made plain before it is validated: NFKC (full-width
+    ６２２８ and ｘ become 6228 and x), decimal digits of other scripts as ASCII (Arabic-Indic
+    ٦٢٢٨ becomes 6228), spaces, dashes and invisible format characters removed."""
+    plain = []
+    for char in unicodedata.normalize("NFKC", raw or ""):
+        if char.isspace() or char in DASHES or unicodedata.category(char) == "Cf":
+            continue
+        if not char.isascii():
+            digit = unicodedata.decimal(char, None)
+            char = char if digit is None else str(digit)
+        plain.append(char)
+    return "".join(plain)
+
+
 def phone_normalize(raw: str) -> str:
     """A mainland mobile (11 digits starting with 1) or a landline with area code."""
-    phone = (raw or "").strip().replace(" ", "").replace("-", "")
+    phone = typed_number(raw)
     if not phone:
         return ""
-    if not phone.isdigit() or not (
+    if not (phone.isascii() and phone.isdigit()) or not (
         (len(phone) == 11 and phone.startswith("1")) or (10 <= len(phone) <= 12 and phone[0] == "0")
     ):
         raise ValueError("手机号码应为以1开头的11位数字，或带区号的固定电话（如03592021234）。")
@@ -157,10 +196,10 @@ def phone_normalize(raw: str) -> str:
 
 def bank_account_normalize(raw: str) -> str:
     """A bank card or account number: 12 to 30 digits."""
-    account = (raw or "").strip().replace(" ", "")
+    account = typed_number(raw)
     if not account:
         return ""
-    if not account.isdigit() or not 12 <= len(account) <= 30:
+    if not (account.isascii() and account.isdigit()) or not 12 <= len(account) <= 30:
         raise ValueError("银行账号应为12至30位数字，请去掉空格以外的符号后重新填写。")
     return account
 

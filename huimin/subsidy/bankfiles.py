@@ -324,7 +324,7 @@ def _account(value: object) -> str:
         raise CellError(
             "银行账号被Excel存成了数字，末几位可能已丢失：请把该列设为文本格式后重新填写。"
         )
-    text = cell_text(value).replace(" ", "")
+    text = core_rules.typed_number(cell_text(value))
     if not text:
         raise CellError("必填，请填写收款银行账号。")
     return text

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from huimin.core import rules as core_rules
+
 #: The programme pays from 2025-01-01 on.
 PROGRAMME_START = dt.date(2025, 1, 1)
 #: National base: 300 yuan a month, 3,600 yuan a year per child, in fen.
@@ -254,7 +256,7 @@ def age_years(birth_date: dt.date, on: dt.date) -> int:
 
 def birth_certificate_normalize(raw: str) -> str:
     """A 出生医学证明编号, upper-cased and without spaces. Raises ApplicationError."""
-    number = (raw or "").strip().replace(" ", "").upper()
+    number = core_rules.typed_number(raw).upper()
     if not number:
         raise ApplicationError("birth_certificate", "请填写出生医学证明编号。")
     if not BIRTH_CERTIFICATE_PATTERN.fullmatch(number):

@@ -815,7 +815,8 @@ def _complaint_get(request: AuthedRequest, complaint_id: int) -> dict[str, Any]:
     summary="投诉列表",
 )
 def complaint_list(request: AuthedRequest, query: Query[ComplaintListQuery]) -> dict:
-    """Complaints about the institutions in the user's scope, newest first."""
+    """Complaints about the institutions in the user's scope, newest first, for the officials
+    who record them (403 for other roles, as on the page)."""
     complaints = selectors.complaint_list_for_user(
         user=request.user, institution_id=query.institution
     )
@@ -887,7 +888,7 @@ def _conflict_out(row: Conflict) -> dict[str, Any]:
     summary="利害关系申报列表",
 )
 def conflict_list(request: AuthedRequest, query: Query[PageQuery]) -> dict:
-    """An inspector's own declarations; officials those about institutions in their scope."""
+    """An inspector's own declarations (403 for other roles, as on the page)."""
     return page_of(selectors.conflict_list_for_user(user=request.user), query, _conflict_out)
 
 

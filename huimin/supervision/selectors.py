@@ -66,7 +66,7 @@ def institutions_filed(plan: DrawPlan, today: dt.date) -> QuerySet[Institution]:
     if plan.inclusive:
         recognised = InclusiveRecognition.objects.filter(
             institution=OuterRef("pk"),
-            status=InclusiveRecognition.Status.RECOGNISED,
+            status__in=InclusiveRecognition.IN_FORCE,
             valid_from__lte=today,
             valid_to__gte=today,
         )
@@ -581,21 +581,25 @@ def credit_institution_for_user(*, user: User, institution_id: int) -> Instituti
 def complaint_list_for_user(
     *, user: User, institution_id: int | None = None
 ) -> QuerySet[Complaint]:
-    _require(user, Perm.SUPERVISION_VIEW)
+    """Complaints about institutions in the user's regions, for the officials who record and
+    decide them (COMPLAINT_RECORD) — the page and the API alike. Parents' complaints are not
+    shown to the institution's operator, an inspector or a township (Forbidden)."""
+    _require(user, Perm.COMPLAINT_RECORD)
     qs = Complaint.objects.filter(institution__in=institution_scope(user))
-    if user.role == Role.INSPECTOR:
-        qs = qs.none()
     if institution_id:
         qs = qs.filter(institution_id=institution_id)
     return qs.select_related("institution", "institution__region")
 
 
 def conflict_list_for_user(*, user: User) -> QuerySet[Conflict]:
-    _require(user, Perm.SUPERVISION_VIEW)
+    """An inspector's own declarations of conflicts of interest (INSPECT) — the page and the API
+    alike; inspectors' names and reasons are shown to no one else (Forbidden). A draw's pools
+    show each inspector's number of declared conflicts to the officials who run it."""
+    _require(user, Perm.INSPECT)
     qs = Conflict.objects.select_related("inspector", "institution")
-    if user.role == Role.INSPECTOR and not user.is_superuser:
-        return qs.filter(inspector=user)
-    return qs.filter(institution__in=institution_scope(user))
+    if user.is_superuser:
+        return qs
+    return qs.filter(inspector=user)
 
 
 # --------------------------------------------------------------------------- public (一公开)
