@@ -1,0 +1,41 @@
+"""Numbers a guardian types in full-width or Arabic-Indic digits are stored plain (issue 11
+item 10): core's one normaliser runs before the subsidy's validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from huimin.subsidy.models import Application
+
+from .conftest import BEICHENG, child_id
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_a_subsidy_application_typed_in_full_width_is_stored_plain(client, guardian, today):
+    client.force_login(guardian)
+    child = child_id(dt.date(2024, 3, 15))
+
+    response = client.post(
+        "/api/subsidy/applications",
+        {
+            "child_name": "王小明",
+            "child_resident_id": child.translate(FULL_WIDTH),
+            "birth_certificate": "ｑ１４０ １２３ ４５６",
+            "region_code": BEICHENG,
+            "relation": "mother",
+            "bank_name": "中国农业银行运城分行",
+            "bank_account": "６２２８ ４８００ １２３４ ５６７８ ９０１",
+            "phone": "١٣٨٣٥٩٠١٢٣٤",
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201, response.json()
+    application = Application.objects.get()
+    assert (
+        application.child.resident_id,
+        application.birth_certificate,
+        application.bank_account,
+        application.phone,
+    ) == (child, "Q140123456", "6228480012345678901", "13835901234")
