@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import chinese_calendar
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
 
 from huimin.core import rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
-from huimin.core.models import AccessLog, Event, HolidayDay, HolidayYear, Person, Region, User
+from huimin.core.models import HolidayDay, HolidayYear, Person, Region, User
+from huimin.core.timeline import TimelineEntry, timeline_for
+from huimin.core.timeline import status_label as status_label  # core.services reads it here
 
 M = TypeVar("M", bound=Model)
 
@@ -158,133 +158,6 @@ def person_get_for_user(*, user: User, person_id: int) -> Person:
         return person_list_for_user(user=user).get(pk=person_id)
     except Person.DoesNotExist:
         raise NotFound() from None
-
-
-# --------------------------------------------------------------------------- audit timeline
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    actor: str
-    kind: str  # "history" | "event" | "access"
-    title: str
-    changes: list[tuple[str, str, str]]
-    reason: str = ""
-
-
-def _display(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, dt.datetime):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
-    return str(value)
-
-
-_MASKERS = {
-    "resident_id": rules.mask_resident_id,
-    "phone": rules.mask_phone,
-    "bank_account": rules.mask_bank_account,
-}
-
-
-def _shower(model: type[Model], field_name: str) -> Any:
-    """How a field's value appears on the timeline: masked numbers, related rows by name,
-    choices by label."""
-    if field_name in _MASKERS:
-        mask = _MASKERS[field_name]
-        return lambda v: mask(v) if v else v
-    field: Any = model._meta.get_field(field_name)
-    if field.is_relation and field.related_model is not None:
-        related: type[Model] = field.related_model
-        return lambda v: str(related._default_manager.filter(pk=v).first() or v) if v else v
-    if getattr(field, "choices", None):
-        labels = dict(field.choices)
-        return lambda v: labels.get(v, v)
-    return lambda v: v
-
-
-def timeline_for(obj: Model) -> list[TimelineEntry]:
-    """Data history (before/after of every field), state transitions and unmasked views of
-    one record, oldest first. Personal numbers stay masked in the timeline."""
-    entries: list[TimelineEntry] = []
-    model = type(obj)
-    verbose = {f.name: str(f.verbose_name) for f in model._meta.fields}
-    history = getattr(obj, "history", None)
-    if history is not None:
-        records = list(history.all().select_related("history_user").order_by("history_date"))
-        previous = None
-        kinds = {"+": "创建", "~": "修改", "-": "删除"}
-        for record in records:
-            changes: list[tuple[str, str, str]] = []
-            if previous is not None:
-                delta = record.diff_against(previous)
-                for change in delta.changes:
-                    show = _shower(model, change.field)
-                    changes.append(
-                        (
-                            verbose.get(change.field, change.field),
-                            _display(show(change.old)),
-                            _display(show(change.new)),
-                        )
-                    )
-            if previous is None or changes or record.history_type != "~":
-                entries.append(
-                    TimelineEntry(
-                        at=record.history_date,
-                        actor=str(record.history_user) if record.history_user else "系统",
-                        kind="history",
-                        title=kinds.get(record.history_type, "修改"),
-                        changes=changes,
-                        reason=record.history_change_reason or "",
-                    )
-                )
-            previous = record
-    content_type = ContentType.objects.get_for_model(model)
-    for event in Event.objects.filter(content_type=content_type, object_id=obj.pk).select_related(
-        "actor"
-    ):
-        entries.append(
-            TimelineEntry(
-                at=event.created_at,
-                actor=str(event.actor) if event.actor else "系统",
-                kind="event",
-                title="状态变更",
-                changes=[
-                    (
-                        "状态",
-                        status_label(model, event.from_status) if event.from_status else "（无）",
-                        status_label(model, event.to_status),
-                    )
-                ],
-                reason=event.reason,
-            )
-        )
-    for access in AccessLog.objects.filter(
-        content_type=content_type, object_id=obj.pk
-    ).select_related("actor"):
-        entries.append(
-            TimelineEntry(
-                at=access.created_at,
-                actor=str(access.actor),
-                kind="access",
-                title="查看完整信息",
-                changes=[],
-                reason=f"{access.fields}" + (f"；用途：{access.purpose}" if access.purpose else ""),
-            )
-        )
-    entries.sort(key=lambda e: e.at)
-    return entries
-
-
-def status_label(model: type[Model], value: str) -> str:
-    status_cls = getattr(model, "Status", None)
-    if status_cls is None:
-        return value
-    try:
-        return str(status_cls(value).label)
-    except ValueError:
-        return value
 
 
 # --------------------------------------------------------------------------- working days

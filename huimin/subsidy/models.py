@@ -201,6 +201,8 @@ class PaymentBatch(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     history = HistoricalRecords()
+    #: The build's bookkeeping, not for the timeline (core.timeline).
+    timeline_hidden = frozenset({"cursor", "processed"})
 
     class Meta:
         verbose_name = "发放批次"
