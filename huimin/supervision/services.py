@@ -356,6 +356,12 @@ def items_record(*, actor: User, inspection_id: int, items: list[ItemInput]) -> 
         key = f"item_{entry.item_id}"
         if entry.result not in InspectionItem.Result.values:
             errors[key] = "请选择检查结果：符合、不符合或不适用。"
+        elif entry.needs_correction and entry.result != InspectionItem.Result.FAIL:
+            # a tick that would otherwise be dropped without a word: say which half is wrong
+            errors[key] = (
+                "勾选了“需责令整改”的项目，检查结果应为“不符合”，并填写整改要求；"
+                "不需整改的，请取消勾选。"
+            )
         elif (
             entry.result == InspectionItem.Result.FAIL
             and entry.needs_correction

@@ -454,6 +454,28 @@ def test_a_failed_item_without_a_note_is_refused_next_to_it_and_nothing_is_saved
     assert not inspection.items.exclude(result="pending").exists()
 
 
+@pytest.mark.parametrize("result", ["pass", "na"])
+def test_an_item_ticked_for_correction_but_not_failed_is_refused_next_to_it(
+    county_setup, drawn, result
+):
+    inspection = inspection_of(drawn, county_setup.institutions[0])
+    item = first_item(inspection)
+    data = items_post(inspection, **{f"i{item.pk}": {"result": result, "needs_correction": "on"}})
+    response = client_for(crew_of(inspection)[0]).post(
+        reverse("supervision_inspection_items", args=[inspection.pk]), data
+    )
+    assert response.status_code == 200
+    message = (
+        "勾选了“需责令整改”的项目，检查结果应为“不符合”，并填写整改要求；不需整改的，请取消勾选。"
+    )
+    assert response.context["items_error"] == f"有1个检查项目需要补充：{message}"
+    page = html(response)
+    block = page[page.index(f'id="item-{item.pk}"') - 40 :]
+    block = block[: block.index('<div class="item', 50)]
+    assert message in block
+    assert not inspection.items.exclude(result="pending").exists()
+
+
 def test_crew_saves_results_and_a_photo(county_setup, drawn):
     inspection = inspection_of(drawn, county_setup.institutions[0])
     item = first_item(inspection)

@@ -311,6 +311,41 @@ def test_only_the_drawn_crew_records_and_every_item_needs_a_result(svc_world):
     )
 
 
+@pytest.mark.parametrize(
+    ("result", "correction"), [("pass", ""), ("na", ""), ("pass", "补办许可证"), ("fail", "  ")]
+)
+def test_an_item_marked_for_correction_needs_a_failed_result_and_what_to_correct(
+    svc_world, result, correction
+):
+    inspection = _drawn(svc_world, target_count=1).inspections.get()
+    item = inspection.items.order_by("position").first()
+    crew = inspection.crew.order_by("position").first().inspector
+    before = (item.history.count(), list(inspection.items.values_list("result", flat=True)))
+
+    with pytest.raises(InvalidInput) as error:
+        services.items_record(
+            actor=crew,
+            inspection_id=inspection.pk,
+            items=[
+                services.ItemInput(
+                    item.pk, result, note="发现问题", needs_correction=True, correction=correction
+                )
+            ],
+        )
+
+    message = (
+        "不符合且需责令整改的项目，请填写整改要求。"
+        if result == "fail"
+        else "勾选了“需责令整改”的项目，检查结果应为“不符合”，并填写整改要求；"
+        "不需整改的，请取消勾选。"
+    )
+    assert error.value.field_errors == {f"item_{item.pk}": message}
+    assert (
+        item.history.count(),
+        list(inspection.items.values_list("result", flat=True)),
+    ) == before
+
+
 def test_a_failed_item_needing_correction_issues_a_numbered_letter(svc_world):
     plan = _drawn(svc_world, target_count=2)
     first, second = plan.inspections.order_by("position")
