@@ -522,18 +522,32 @@ def document_upload(
 class RecognitionOut(Schema):
     id: int
     institution_id: int
-    status: Literal["applied", "recognised", "refused", "expired"]
+    status: Literal[
+        "applied", "recognised", "correcting", "suspended", "revoked", "refused", "expired"
+    ]
     status_label: str
     applied_at: dt.datetime
     decided_at: dt.datetime | None
     valid_from: dt.date | None
     valid_to: dt.date | None
     reasons: str
+    correct_by: dt.date | None = Field(description="限期整改的期限（限期整改中时）")
 
 
 class RecognitionDecisionIn(StrictIn):
     recognise: bool = Field(description="true 认定为普惠托育机构；false 不予认定（须写明理由）")
     reasons: Annotated[str, Field(max_length=2000)] = ""
+
+
+class RecognitionActionIn(StrictIn):
+    to_status: Literal["correcting", "suspended", "revoked", "recognised"] = Field(
+        description="correcting 限期整改（须填 correct_by）；suspended 暂停运营补贴；"
+        "revoked 撤销认定；recognised 整改完成后恢复"
+    )
+    reason: Annotated[str, Field(max_length=1000)] = Field(description="处理理由（必填）")
+    correct_by: Date | None = Field(
+        default=None, description="整改期限 YYYY-MM-DD（限期整改时必填）"
+    )
 
 
 class SubsidyOut(Schema):
@@ -542,6 +556,7 @@ class SubsidyOut(Schema):
     kind_label: str
     inclusive: bool = Field(description="当前为普惠托育机构：只有普惠机构享受运营补贴")
     inclusive_valid_to: dt.date | None
+    subsidy_suspended: bool = Field(description="普惠认定有效，但运营补贴已被县级暂停")
     enrolled: int
     monthly_rate: str = Field(description='每名在托幼儿每月补贴标准，元，如 "500.00"')
     monthly_amount: str = Field(description='每月运营补贴，元，如 "60000.00"')
@@ -558,6 +573,7 @@ def _recognition_out(row: InclusiveRecognition) -> dict:
         "valid_from": row.valid_from,
         "valid_to": row.valid_to,
         "reasons": row.reasons,
+        "correct_by": row.correct_by,
     }
 
 
@@ -600,6 +616,21 @@ def recognition_decide(
     return _recognition_out(application)
 
 
+@router.post(
+    "/recognitions/{recognition_id}/transition",
+    response={200: RecognitionOut, **errors(401, 403, 404, 409, 422)},
+    summary="处理普惠认定（限期整改、暂停运营补贴、撤销、恢复）",
+)
+def recognition_transition(
+    request: AuthedRequest, recognition_id: int, payload: RecognitionActionIn
+) -> dict:
+    """The county acts on a recognition in force, with a reason; each step is an event."""
+    recognition = services.recognition_transition(
+        actor=request.user, recognition_id=recognition_id, **payload.model_dump()
+    )
+    return _recognition_out(recognition)
+
+
 @router.get(
     "/institutions/{institution_id}/subsidy",
     response={200: SubsidyOut, **errors(401, 403, 404, 422)},
@@ -617,6 +648,8 @@ def operating_subsidy(request: AuthedRequest, institution_id: int) -> dict:
         "kind_label": subsidy.institution.get_kind_display(),
         "inclusive": subsidy.recognition is not None,
         "inclusive_valid_to": subsidy.recognition.valid_to if subsidy.recognition else None,
+        "subsidy_suspended": subsidy.recognition is not None
+        and subsidy.recognition.status == InclusiveRecognition.Status.SUSPENDED,
         "enrolled": subsidy.enrolled,
         "monthly_rate": yuan(subsidy.monthly_rate_fen),
         "monthly_amount": yuan(subsidy.monthly_fen),

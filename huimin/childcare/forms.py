@@ -359,6 +359,28 @@ class RecognitionDecideForm(CCForm):
     )
 
 
+class RecognitionActionForm(CCForm):
+    """What the county does with a recognition in force; the service checks the transition."""
+
+    to_status = forms.ChoiceField(
+        label=_("处理方式"),
+        widget=forms.RadioSelect,
+        choices=[],
+        error_messages={"required": "请选择处理方式。", "invalid_choice": "请选择处理方式。"},
+    )
+    correct_by = date_field(_("整改期限"), required=False, help_text=_("限期整改时填写。"))
+    reason = forms.CharField(
+        label=_("处理理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请写明处理理由，机构将看到这段说明。"},
+    )
+
+    def __init__(self, *args: Any, actions: Sequence[tuple[str, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = list(actions)
+
+
 # --------------------------------------------------------------------------- classes
 
 

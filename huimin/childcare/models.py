@@ -205,13 +205,23 @@ class PriceCap(models.Model):
 
 
 class InclusiveRecognition(models.Model):
-    """An application for inclusive (普惠) recognition and the county's decision."""
+    """An application for inclusive (普惠) recognition, the county's decision, and what the
+    county does while it is in force: a deadline to correct, suspension of the operating
+    subsidy, revocation."""
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("待认定")
         RECOGNISED = "recognised", _("已认定")
+        CORRECTING = "correcting", _("已认定，限期整改")
+        SUSPENDED = "suspended", _("已认定，暂停运营补贴")
+        REVOKED = "revoked", _("已撤销认定")
         REFUSED = "refused", _("未通过")
         EXPIRED = "expired", _("已到期")
+
+    #: Recognised and not ended: the institution is inclusive (普惠) in these statuses.
+    IN_FORCE = (Status.RECOGNISED, Status.CORRECTING, Status.SUSPENDED)
+    #: In force with the operating subsidy paid (not while suspended).
+    SUBSIDISED = (Status.RECOGNISED, Status.CORRECTING)
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="recognitions"
@@ -226,6 +236,7 @@ class InclusiveRecognition(models.Model):
     valid_from = models.DateField("有效期起", null=True, blank=True)
     valid_to = models.DateField("有效期至", null=True, blank=True)
     reasons = models.TextField("认定意见", blank=True)
+    correct_by = models.DateField("整改期限", null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from django.db.models import (
@@ -100,7 +101,7 @@ def institution_list_for_user(
     if filters.status:
         qs = qs.filter(status=filters.status)
     recognised = Q(
-        recognitions__status=InclusiveRecognition.Status.RECOGNISED,
+        recognitions__status__in=InclusiveRecognition.IN_FORCE,
         recognitions__valid_from__lte=today,
         recognitions__valid_to__gte=today,
     )
@@ -185,9 +186,11 @@ def filing_clock(filing: Filing, *, today: dt.date, calendar: WorkdayCalendar) -
 
 
 def recognition_current(institution: Institution, today: dt.date) -> InclusiveRecognition | None:
+    """The recognition in force today (recognised, under a deadline to correct, or with its
+    operating subsidy suspended), if any."""
     return (
         institution.recognitions.filter(
-            status=InclusiveRecognition.Status.RECOGNISED,
+            status__in=InclusiveRecognition.IN_FORCE,
             valid_from__lte=today,
             valid_to__gte=today,
         )
@@ -383,7 +386,7 @@ def institution_summary_for_user(*, user: User, institution_id: int, today: dt.d
             Prefetch(
                 "recognitions",
                 queryset=InclusiveRecognition.objects.filter(
-                    status=InclusiveRecognition.Status.RECOGNISED,
+                    status__in=InclusiveRecognition.IN_FORCE,
                     valid_from__lte=today,
                     valid_to__gte=today,
                 ).order_by("-valid_to"),
@@ -442,7 +445,9 @@ def operating_subsidy_for_user(
         recognition=recognition,
         enrolled=enrolled,
         monthly_rate_fen=rules.OPERATING_SUBSIDY_MONTHLY_FEN[kind],
-        monthly_fen=rules.operating_subsidy_monthly_fen(kind, enrolled) if recognition else 0,
+        monthly_fen=rules.operating_subsidy_monthly_fen(kind, enrolled)
+        if recognition is not None and recognition.status in InclusiveRecognition.SUBSIDISED
+        else 0,
     )
 
 
@@ -634,6 +639,54 @@ def recognition_check(institution: Institution) -> RecognitionCheck:
         problems=rules.inclusive_problems(
             fees_fen=fees, caps_fen=caps, serious_findings=len(serious)
         ),
+    )
+
+
+@dataclass(frozen=True)
+class RecognitionStanding:
+    """Where a recognition in force stands: the open serious findings that put it at risk,
+    whether the operating subsidy is paid, and what the county may do next."""
+
+    recognition: InclusiveRecognition
+    serious_findings: list[Finding]
+    subsidised: bool
+    correction_overdue: bool
+    actions: list[str]
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.serious_findings)
+
+
+def recognition_standing(
+    recognition: InclusiveRecognition, *, today: dt.date, allowed: Mapping[str, set[str]]
+) -> RecognitionStanding | None:
+    """The standing of a recognition in force (None for any other status); ``allowed`` is the
+    services' transition table, read here so the page offers only what the service accepts."""
+    if recognition.status not in InclusiveRecognition.IN_FORCE:
+        return None
+    serious = list(
+        recognition.institution.findings.filter(
+            status=Finding.Status.OPEN, severity=Finding.Severity.SERIOUS
+        ).order_by("rule", "subject")
+    )
+    nexts = allowed.get(recognition.status, set())
+    order = [
+        InclusiveRecognition.Status.CORRECTING,
+        InclusiveRecognition.Status.SUSPENDED,
+        InclusiveRecognition.Status.REVOKED,
+        InclusiveRecognition.Status.RECOGNISED,
+    ]
+    return RecognitionStanding(
+        recognition=recognition,
+        serious_findings=serious,
+        subsidised=recognition.status in InclusiveRecognition.SUBSIDISED,
+        correction_overdue=(
+            recognition.status == InclusiveRecognition.Status.CORRECTING
+            and recognition.correct_by is not None
+            and recognition.correct_by < today
+        ),
+        actions=[str(s) for s in order if s in nexts],
     )
 
 

@@ -64,12 +64,20 @@ FILING_TRANSITIONS: dict[str, set[str]] = {
     F.RETURNED: set(),
 }
 R = InclusiveRecognition.Status
+R_IN_FORCE = InclusiveRecognition.IN_FORCE
 RECOGNITION_TRANSITIONS: dict[str, set[str]] = {
     R.APPLIED: {R.RECOGNISED, R.REFUSED},
-    R.RECOGNISED: {R.EXPIRED},
+    # while in force the county may set a deadline to correct, suspend the operating subsidy,
+    # revoke; a correction made or a suspension lifted returns to plain recognised
+    R.RECOGNISED: {R.CORRECTING, R.SUSPENDED, R.REVOKED, R.EXPIRED},
+    R.CORRECTING: {R.RECOGNISED, R.SUSPENDED, R.REVOKED, R.EXPIRED},
+    R.SUSPENDED: {R.RECOGNISED, R.REVOKED, R.EXPIRED},
+    R.REVOKED: set(),
     R.REFUSED: set(),
     R.EXPIRED: set(),
 }
+#: The county's actions on a recognition in force (recognition_transition).
+RECOGNITION_ACTIONS = (R.CORRECTING, R.SUSPENDED, R.REVOKED, R.RECOGNISED)
 E = Enrollment.Status
 ENROLLMENT_TRANSITIONS: dict[str, set[str]] = {E.ACTIVE: {E.WITHDRAWN}, E.WITHDRAWN: set()}
 
@@ -482,12 +490,70 @@ def recognition_decide(
     return application
 
 
+def recognition_transition(
+    *,
+    actor: User,
+    recognition_id: int,
+    to_status: str,
+    reason: str,
+    correct_by: dt.date | None = None,
+) -> InclusiveRecognition:
+    """The county acts on a recognition in force: a deadline to correct (``correcting`` with
+    ``correct_by``), suspension of the operating subsidy (``suspended``), revocation
+    (``revoked``), or back to ``recognised`` once no serious finding is open. A reason is
+    required; the row is locked, RECOGNITION_TRANSITIONS checked and an event written.
+    Raises Forbidden, InvalidInput, InvalidTransition, NotFound."""
+    if not actor.can(core_rules.Perm.RECOGNITION_DECIDE):
+        raise Forbidden("只有县级卫生健康部门可以处理普惠认定。")
+    if to_status not in RECOGNITION_ACTIONS:
+        raise _invalid("to_status", "请选择处理方式：限期整改、暂停运营补贴、撤销认定或恢复。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise _invalid("reason", "请写明处理理由，机构将看到这段说明。")
+    if to_status == R.CORRECTING:
+        if correct_by is None:
+            raise _invalid("correct_by", "限期整改时请填写整改期限。")
+        if correct_by <= today():
+            raise _invalid("correct_by", f"整改期限{correct_by}应晚于今天。")
+    with transaction.atomic():
+        scoped = InclusiveRecognition.objects.filter(
+            pk=recognition_id, institution__in=institution_scope(actor)
+        ).first()
+        if scoped is None:
+            raise NotFound()
+        recognition = InclusiveRecognition.objects.select_for_update().get(pk=scoped.pk)
+        institution = Institution.objects.select_for_update().get(pk=recognition.institution_id)
+        if to_status == R.RECOGNISED and recognition.status in (R.CORRECTING, R.SUSPENDED):
+            compliance_refresh(institution=institution)
+            serious = institution.findings.filter(
+                status=Finding.Status.OPEN, severity=Finding.Severity.SERIOUS
+            ).count()
+            if serious:
+                raise InvalidInput(
+                    f"机构仍有{serious}项未整改的严重合规问题，整改完成后才能恢复为已认定。"
+                )
+        record_transition(
+            obj=recognition,
+            allowed=RECOGNITION_TRANSITIONS,
+            to_status=to_status,
+            actor=actor,
+            reason=reason if to_status != R.CORRECTING else f"限期至{correct_by}整改：{reason}",
+        )
+        if to_status == R.CORRECTING:
+            recognition.correct_by = correct_by
+            recognition.save(update_fields=["correct_by"])
+        elif to_status == R.RECOGNISED and recognition.correct_by is not None:
+            recognition.correct_by = None
+            recognition.save(update_fields=["correct_by"])
+    return recognition
+
+
 def _recognised_through(
     institution: Institution, on: dt.date, *, exclude: int | None = None
 ) -> InclusiveRecognition | None:
     """The recognition not yet ended on ``on`` (current, or a renewal granted to follow on)
     that ends last."""
-    qs = institution.recognitions.filter(status=R.RECOGNISED, valid_to__gte=on)
+    qs = institution.recognitions.filter(status__in=R_IN_FORCE, valid_to__gte=on)
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return qs.order_by("-valid_to").first()
@@ -497,12 +563,12 @@ def recognition_expire_due(*, on: dt.date | None = None) -> int:
     """Mark recognitions past their end date as expired (daily task). Returns how many."""
     on = on or today()
     count = 0
-    for pk in InclusiveRecognition.objects.filter(status=R.RECOGNISED, valid_to__lt=on).values_list(
-        "pk", flat=True
-    ):
+    for pk in InclusiveRecognition.objects.filter(
+        status__in=R_IN_FORCE, valid_to__lt=on
+    ).values_list("pk", flat=True):
         with transaction.atomic():
             row = InclusiveRecognition.objects.select_for_update().get(pk=pk)
-            if row.status == R.RECOGNISED:
+            if row.status in R_IN_FORCE:
                 record_transition(
                     obj=row,
                     allowed=RECOGNITION_TRANSITIONS,

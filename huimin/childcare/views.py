@@ -30,6 +30,7 @@ from huimin.core.http import AuthedRequest
 from huimin.core.models import Region, User
 from huimin.core.selectors import WorkdayCalendar, region_counties
 from huimin.core.selectors import timeline_for_user as core_timeline_for_user
+from huimin.core.timeline import changes_made_at
 from huimin.core.spreadsheets import download, xlsx_response
 
 TAB_PAGE_SIZE = 50
@@ -661,6 +662,11 @@ def filing_detail(request: AuthedRequest, filing_id: int) -> HttpResponse:
             "clock": clock,
             "form": form,
             "can_decide": can_decide,
+            "changes": (
+                changes_made_at(institution, at=filing.submitted_at, until=filing.decided_at)
+                if filing.kind == Filing.Kind.CHANGE
+                else None
+            ),
         },
     )
 

@@ -12,6 +12,7 @@ bookkeeping fields a model names in ``timeline_hidden`` (a build's cursor) are l
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,10 +51,10 @@ def status_label(model: type[Model], value: str) -> str:
         return value
 
 
-def yuan_text(fen: int) -> str:
+def yuan_text(fen: int, unit: str = "元") -> str:
     """Fen as the pages write yuan: 61470000 → "614,700 元"; 720050 → "7,200.50 元"."""
     whole, cents = divmod(int(fen), 100)
-    return f"{whole:,} 元" if not cents else f"{whole:,}.{cents:02d} 元"
+    return f"{whole:,} {unit}" if not cents else f"{whole:,}.{cents:02d} {unit}"
 
 
 def _display(value: Any) -> str:
@@ -73,21 +74,37 @@ _MASKERS = {
 }
 
 
-def _is_money(field_name: str) -> bool:
-    return field_name.endswith("_fen") or field_name.startswith("fen_")
+#: A storage unit in a verbose name: “总金额（分）”, “全日托收费（分/月）”.
+FEN_UNIT = re.compile(r"（分(?:/(?P<per>[^）]+))?）")
+
+
+def _verbose(model: type[Model], field_name: str) -> str | None:
+    try:
+        model_field: Any = model._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001 - a field removed since the history row was written
+        return None
+    return str(getattr(model_field, "verbose_name", field_name))
+
+
+def _money_unit(model: type[Model], field_name: str) -> str | None:
+    """ "元" or "元/月" for a field stored in fen, else None."""
+    match = FEN_UNIT.search(_verbose(model, field_name) or "")
+    if match:
+        return f"元/{match['per']}" if match["per"] else "元"
+    if field_name.endswith("_fen") or field_name.startswith("fen_"):
+        return "元"
+    return None
 
 
 def field_label(model: type[Model], field_name: str) -> str:
     """The field's name as the pages write it: the model's ``timeline_labels`` if it names
-    one, else its verbose name without the storage unit (“总金额（分）” → “总金额”)."""
+    one, else its verbose name without the storage unit (“总金额（分）” → “总金额”, the unit
+    goes with the value in yuan)."""
     labels: dict[str, str] = getattr(model, "timeline_labels", {})
     if field_name in labels:
         return str(labels[field_name])
-    try:
-        model_field: Any = model._meta.get_field(field_name)
-    except Exception:  # noqa: BLE001 - a field removed since the history row was written
-        return field_name
-    return str(getattr(model_field, "verbose_name", field_name)).replace("（分）", "")
+    verbose = _verbose(model, field_name)
+    return field_name if verbose is None else FEN_UNIT.sub("", verbose)
 
 
 def _shower(model: type[Model], field_name: str) -> Any:
@@ -96,8 +113,9 @@ def _shower(model: type[Model], field_name: str) -> Any:
     if field_name in _MASKERS:
         mask = _MASKERS[field_name]
         return lambda v: mask(v) if v else v
-    if _is_money(field_name):
-        return lambda v: yuan_text(v) if v is not None else v
+    unit = _money_unit(model, field_name)
+    if unit is not None:
+        return lambda v: yuan_text(v, unit) if v is not None else v
     try:
         model_field: Any = model._meta.get_field(field_name)
     except Exception:  # noqa: BLE001
@@ -245,3 +263,40 @@ def timeline_for(obj: Model) -> list[TimelineEntry]:
         )
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+def changes_made_at(
+    obj: Model, *, at: dt.datetime, until: dt.datetime | None = None
+) -> list[tuple[str, str, str]] | None:
+    """What the edit of a record saved just before ``at`` changed, with the edits after it up
+    to ``until`` (now when None): each changed field but the status as (label, before, after),
+    shown as on the timeline. None when no edit was saved at that moment (nothing to compare with)."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return None
+    model = type(obj)
+    hidden = ALWAYS_HIDDEN | frozenset(getattr(model, "timeline_hidden", ()))
+    records = list(history.all().order_by("history_date", "pk"))
+    opening = [
+        i
+        for i, r in enumerate(records)
+        if i > 0 and r.history_type == "~" and dt.timedelta(0) <= at - r.history_date <= SAME_CHANGE
+    ]
+    if not opening:
+        return None
+    first = opening[-1]
+    included = [first] + [
+        i
+        for i in range(first + 1, len(records))
+        if until is None or records[i].history_date <= until
+    ]
+    fields: list[str] = []
+    for i in included:
+        for change in records[i].diff_against(records[i - 1]).changes:
+            if change.field not in hidden | {STATUS} and change.field not in fields:
+                fields.append(change.field)
+    before, after = records[first - 1], records[included[-1]]
+    changed = [(f, getattr(before, f), getattr(after, f)) for f in fields]
+    order = [f.name for f in model._meta.fields]
+    changed.sort(key=lambda c: order.index(c[0]) if c[0] in order else len(order))
+    return _show(model, [c for c in changed if c[1] != c[2]])
