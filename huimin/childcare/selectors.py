@@ -335,13 +335,20 @@ def institution_facts(institution: Institution, *, today: dt.date) -> rules.Inst
 
 
 def _display_names(people: dict[int, Person]) -> dict[int, str]:
-    """Names as findings show them; two people of one name are told apart by the last four
-    characters of their resident ID, so each keeps a finding of its own."""
+    """Names as findings show them; two people of one name are told apart by their birth
+    date (or, born the same day, their record number), so each keeps a finding of its own.
+    Never by digits of the resident ID: with the birth date and region they rebuild it."""
     counts = Counter(p.name for p in people.values())
-    return {
-        key: p.name if counts[p.name] == 1 else f"{p.name}（…{p.resident_id[-4:]}）"
-        for key, p in people.items()
-    }
+    born = Counter((p.name, p.birth_date) for p in people.values())
+
+    def label(p: Person) -> str:
+        if counts[p.name] == 1:
+            return p.name
+        if born[(p.name, p.birth_date)] == 1:
+            return f"{p.name}（{p.birth_date:%Y-%m-%d}出生）"
+        return f"{p.name}（档案{p.pk}）"
+
+    return {key: label(p) for key, p in people.items()}
 
 
 def _returns(enrollments: list[Enrollment], *, today: dt.date) -> list[rules.ReturnFacts]:

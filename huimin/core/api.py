@@ -165,7 +165,7 @@ def person_brief(person: Person) -> dict:
 
 
 class PersonOut(Schema):
-    """A person with numbers masked (``1408**********0019``)."""
+    """A person with numbers masked (``1408**************``)."""
 
     id: int
     name: str

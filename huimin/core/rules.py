@@ -124,11 +124,22 @@ def resident_id_build(address_code: str, birth_date: dt.date, sequence: int) -> 
 # --------------------------------------------------------------------------- masking
 
 
+#: Characters of a resident ID a masked form shows: the prefecture part of the address code.
+MASK_RESIDENT_ID_KEEP = 4
+
+
 def mask_resident_id(number: str) -> str:
-    """Show the first 4 and last 4 characters: ``1408**********0019``."""
-    if len(number) <= 8:
+    """Show only the first 4 characters: ``1408**************``.
+
+    Pages show the birth date, sex and hukou region next to the masked number, and those
+    give positions 1–14 and the parity of 17; a mask that kept the last four (sequence and
+    check character) let anyone rebuild the whole number from one page (issue 11, item 2).
+    So nothing of positions 15–18 is shown: every masked number leaves at least 500
+    candidates (100 sequence pairs × 5 digits of the known parity), so only the logged
+    "show in full" reveals it. See tests/core/test_masking.py."""
+    if len(number) <= MASK_RESIDENT_ID_KEEP:
         return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    return number[:MASK_RESIDENT_ID_KEEP] + "*" * (len(number) - MASK_RESIDENT_ID_KEEP)
 
 
 def mask_phone(phone: str) -> str:

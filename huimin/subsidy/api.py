@@ -91,7 +91,7 @@ ROSTER_MAX_BYTES = 10 * 1024 * 1024
 
 
 class PersonBriefOut(Schema):
-    """A person with the resident ID masked (``1408**********0019``)."""
+    """A person with the resident ID masked (``1408**************``)."""
 
     id: int
     name: str

@@ -866,7 +866,10 @@ def test_two_children_of_one_name_each_keep_their_own_finding(toddler_class, ope
             guardian_resident_id=guardian,
         )
     subjects = [s for _r, s, _m in open_findings("child_age_out_of_range")]
-    assert subjects == sorted([f"幼儿：王小宝（…{old[-4:]}）", f"幼儿：王小宝（…{young[-4:]}）"])
+    born = [f"{n[6:10]}-{n[10:12]}-{n[12:14]}" for n in (old, young)]
+    # told apart by birth date, never by digits of the resident ID (issue 11, item 2)
+    assert subjects == sorted([f"幼儿：王小宝（{d}出生）" for d in born])
+    assert not any(n[-4:] in s for n in (old, young) for s in subjects)
 
 
 def test_an_absence_needs_a_reason_for_the_follow_up(toddler_class, operator):

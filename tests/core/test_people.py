@@ -103,7 +103,7 @@ def test_numbers_are_masked_in_lists_pages_and_exports(client, official, wanrong
     full = (wanrong_person.resident_id, wanrong_person.phone, wanrong_person.bank_account)
     api_item = client.get("/api/people").json()["items"][0]
     assert (api_item["resident_id"], api_item["phone"], api_item["bank_account"]) == (
-        "1408**********" + full[0][-4:],
+        "1408" + "*" * 14,
         "138****1234",
         "6217***********8901",
     )
