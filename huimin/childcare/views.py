@@ -709,6 +709,15 @@ def recognition_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+#: What the county's actions on a recognition in force are called on the page.
+RECOGNITION_ACTION_LABELS = {
+    InclusiveRecognition.Status.CORRECTING: _("限期整改（保留认定和运营补贴）"),
+    InclusiveRecognition.Status.SUSPENDED: _("暂停运营补贴"),
+    InclusiveRecognition.Status.REVOKED: _("撤销普惠认定"),
+    InclusiveRecognition.Status.RECOGNISED: _("整改完成，恢复为已认定"),
+}
+
+
 @login_required
 def recognition_detail(request: AuthedRequest, recognition_id: int) -> HttpResponse:
     user = request.user
@@ -716,8 +725,38 @@ def recognition_detail(request: AuthedRequest, recognition_id: int) -> HttpRespo
     institution = selectors.institution_get_for_user(
         user=user, institution_id=application.institution_id
     )
-    form = forms.RecognitionDecideForm(request.POST or None)
-    if request.method == "POST":
+    acting = request.method == "POST" and "to_status" in request.POST
+    form = forms.RecognitionDecideForm(None if acting else request.POST or None)
+    standing = selectors.recognition_standing(
+        application, today=services.today(), allowed=services.RECOGNITION_TRANSITIONS
+    )
+    can_act = user.can(Perm.RECOGNITION_DECIDE) and standing is not None and standing.actions
+    action_form = forms.RecognitionActionForm(
+        request.POST if acting else None,
+        actions=[(a, RECOGNITION_ACTION_LABELS[a]) for a in standing.actions] if standing else [],
+    )
+    if acting:
+        pages.require(user, Perm.RECOGNITION_DECIDE)
+        if action_form.is_valid():
+            data = action_form.cleaned_data
+            try:
+                application = services.recognition_transition(
+                    actor=user,
+                    recognition_id=application.pk,
+                    to_status=data["to_status"],
+                    reason=data["reason"],
+                    correct_by=data["correct_by"],
+                )
+            except DomainError as exc:
+                pages.form_errors(action_form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s：%(status)s。")
+                    % {"name": institution.name, "status": application.get_status_display()},
+                )
+                return redirect("childcare_recognition_detail", recognition_id=application.pk)
+    elif request.method == "POST":
         pages.require(user, Perm.RECOGNITION_DECIDE)
         if form.is_valid():
             recognise = form.cleaned_data["decision"] == "recognise"
@@ -752,6 +791,9 @@ def recognition_detail(request: AuthedRequest, recognition_id: int) -> HttpRespo
             "form": form,
             "can_decide": user.can(Perm.RECOGNITION_DECIDE)
             and application.status == InclusiveRecognition.Status.APPLIED,
+            "standing": standing,
+            "action_form": action_form,
+            "can_act": can_act or action_form.errors,
         },
     )
 
