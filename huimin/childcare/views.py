@@ -30,8 +30,8 @@ from huimin.core.http import AuthedRequest
 from huimin.core.models import Region, User
 from huimin.core.selectors import WorkdayCalendar, region_counties
 from huimin.core.selectors import timeline_for_user as core_timeline_for_user
-from huimin.core.timeline import changes_made_at
 from huimin.core.spreadsheets import download, xlsx_response
+from huimin.core.timeline import changes_made_at
 
 TAB_PAGE_SIZE = 50
 Perm = core_rules.Perm
