@@ -47,7 +47,8 @@ from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Person, Region, User
 from huimin.core.selectors import region_get_for_user, working_deadline
-from huimin.core.services import person_ensure, record_transition, save_audited, upload_check
+from huimin.core.services import person_ensure, record_transition, save_audited
+from huimin.core.uploads import upload_accept
 
 S = Institution.Status
 INSTITUTION_TRANSITIONS: dict[str, set[str]] = {
@@ -288,17 +289,18 @@ def institution_update(
 def document_upload(
     *, actor: User, institution_id: int, material: str, upload: UploadedFile
 ) -> FilingDocument:
-    """Attach a filing material (PDF or image, at most 10 MB). Raises InvalidInput."""
+    """Attach a filing material (PDF or image, at most 10 MB, judged by its content; an image
+    is stored re-encoded). Raises InvalidInput."""
     if material not in rules.FILING_MATERIALS:
         raise _invalid("material", "请选择材料类型。")
-    name = upload_check("file", upload)
+    checked = upload_accept("file", upload)
     with transaction.atomic():
         institution = _managed(actor, institution_id)
         return FilingDocument.objects.create(
             institution=institution,
             material=material,
-            file=upload,
-            original_name=name[:200],
+            file=checked.file,
+            original_name=checked.name[:200],
             uploaded_by=actor,
         )
 

@@ -32,6 +32,7 @@ from huimin.core.selectors import WorkdayCalendar, region_counties
 from huimin.core.selectors import timeline_for_user as core_timeline_for_user
 from huimin.core.spreadsheets import download, xlsx_response
 from huimin.core.timeline import changes_made_at
+from huimin.core.uploads import upload_response
 
 TAB_PAGE_SIZE = 50
 Perm = core_rules.Perm
@@ -573,7 +574,7 @@ def document_download(request: AuthedRequest, document_id: int) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=document.original_name)
+    return upload_response(handle, document.original_name)
 
 
 @login_required

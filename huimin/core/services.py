@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -46,28 +45,6 @@ def save_audited(
     except IntegrityError:
         raise Duplicate(duplicate) from None
     return obj
-
-
-# --------------------------------------------------------------------------- uploads
-
-UPLOAD_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
-UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-
-
-def upload_check(field: str, upload: UploadedFile | None) -> str:
-    """A document or photo upload: PDF, JPG or PNG of at most 10 MB. Returns its name;
-    raises InvalidInput naming the field."""
-    if upload is None:
-        raise InvalidInput("请选择要上传的文件。", field_errors={field: "请选择要上传的文件。"})
-    name = upload.name or "file"
-    message = ""
-    if not name.lower().endswith(UPLOAD_SUFFIXES):
-        message = f"文件“{name}”的格式不支持，请上传 PDF、JPG 或 PNG 文件。"
-    elif (upload.size or 0) > UPLOAD_MAX_BYTES:
-        message = f"文件“{name}”超过10 MB，请压缩后上传。"
-    if message:
-        raise InvalidInput(message, field_errors={field: message})
-    return name
 
 
 # --------------------------------------------------------------------------- transitions

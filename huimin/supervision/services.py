@@ -25,7 +25,8 @@ from huimin.core.errors import (
 )
 from huimin.core.models import Region, User
 from huimin.core.selectors import WorkdayCalendar, region_act_require, region_get_for_user
-from huimin.core.services import record_transition, save_audited, upload_check
+from huimin.core.services import record_transition, save_audited
+from huimin.core.uploads import upload_accept
 from huimin.supervision import rules, selectors
 from huimin.supervision.letters import LetterContent, letter_pdf
 from huimin.supervision.models import (
@@ -395,7 +396,7 @@ def items_record(*, actor: User, inspection_id: int, items: list[ItemInput]) -> 
 
 
 def photo_add(*, actor: User, item_id: int, upload: UploadedFile) -> InspectionPhoto:
-    upload_check("photo", upload)
+    checked = upload_accept("photo", upload)
     with transaction.atomic():
         try:
             item = InspectionItem.objects.get(pk=item_id)
@@ -404,7 +405,7 @@ def photo_add(*, actor: User, item_id: int, upload: UploadedFile) -> InspectionP
         inspection = _inspection_for_crew(actor, item.inspection_id)
         if inspection.status != I.ASSIGNED:
             raise InvalidInput("检查已完成，不能再添加照片。")
-        return InspectionPhoto.objects.create(item=item, file=upload, uploaded_by=actor)
+        return InspectionPhoto.objects.create(item=item, file=checked.file, uploaded_by=actor)
 
 
 def inspection_complete(
@@ -539,7 +540,7 @@ def evidence_submit(
     note = (note or "").strip()
     if not note:
         raise _invalid("note", "请填写整改说明：对每个问题做了什么整改。")
-    upload_check("file", upload)
+    checked = upload_accept("file", upload)
     with transaction.atomic():
         letter = _letter_locked(actor, letter_id)
         if letter.status not in (L.ISSUED, L.OVERDUE):
@@ -547,7 +548,11 @@ def evidence_submit(
                 f"意见书当前状态为“{letter.get_status_display()}”，不需要提交整改材料。"
             )
         evidence = Evidence.objects.create(
-            letter=letter, round=letter.rounds, file=upload, note=note[:500], uploaded_by=actor
+            letter=letter,
+            round=letter.rounds,
+            file=checked.file,
+            note=note[:500],
+            uploaded_by=actor,
         )
         record_transition(
             obj=letter, allowed=LETTER_TRANSITIONS, to_status=L.SUBMITTED, actor=actor, reason=note

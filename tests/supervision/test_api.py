@@ -25,11 +25,12 @@ from huimin.supervision.models import (
     Inspection,
     OpinionLetter,
 )
+from tests.core.test_uploads import image_bytes
 from tests.supervision.conftest import TODAY, YANHU, CountySetup
 
 API = "/api/supervision"
 PUBLIC_VALUE = "2026年11月24日上证指数收盘3976.52"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")  # a real picture: uploads are judged by their content
 NOT_FOUND = "未找到该记录，或您无权查看。"
 
 

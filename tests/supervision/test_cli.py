@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command, get_commands
 from huimin.cli import _resolve
 from huimin.supervision import selectors, services
 from huimin.supervision.models import DrawCandidate, DrawPlan, Inspection, OpinionLetter
+from tests.core.test_uploads import image_bytes
 from tests.supervision.conftest import TODAY, YANHU, CountySetup
 
 PUBLIC_VALUE = "2026年11月24日上证指数收盘3976.52"
@@ -267,7 +268,7 @@ def test_evidence_sent_in_time_is_not_escalated(cli_setup):
     services.evidence_submit(
         actor=cli_setup.operator,
         letter_id=letter.pk,
-        upload=SimpleUploadedFile("证明.png", b"\x89PNG\r\n\x1a\n"),
+        upload=SimpleUploadedFile("证明.png", image_bytes("PNG")),
         note="已补办健康证明",
     )
 

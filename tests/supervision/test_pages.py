@@ -31,10 +31,11 @@ from huimin.supervision.models import (
     InspectionPhoto,
     OpinionLetter,
 )
+from tests.core.test_uploads import image_bytes
 from tests.supervision.conftest import TODAY, WANRONG, YANHU, CountySetup, filed_institution
 
 PUBLIC_VALUE = "2026年11月25日上证指数收盘点位3412.56"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")  # a real picture: uploads are judged by their content
 
 
 @pytest.fixture(autouse=True)

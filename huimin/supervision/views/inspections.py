@@ -5,7 +5,6 @@ county or city official publishes the result."""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from huimin.core import pages
 from huimin.core.errors import DomainError
 from huimin.core.http import AuthedRequest
 from huimin.core.selectors import timeline_for_user
+from huimin.core.uploads import upload_response
 from huimin.supervision import rules, selectors, services
 from huimin.supervision.forms import CompleteForm, InspectionFilterForm, ItemForm
 from huimin.supervision.models import Category, Inspection, InspectionItem, OpinionLetter
@@ -283,12 +283,7 @@ def inspection_photo(request: AuthedRequest, inspection_id: int, photo_id: int) 
         handle = photo.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    name = photo.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        handle,
-        filename=name,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-    )
+    return upload_response(handle, photo.file.name.rsplit("/", 1)[-1])
 
 
 urlpatterns = [

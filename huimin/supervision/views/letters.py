@@ -4,7 +4,6 @@ steps: the operator sends evidence, the inspector accepts it or orders the corre
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from huimin.core import pages
 from huimin.core.errors import DomainError
 from huimin.core.http import AuthedRequest
 from huimin.core.selectors import WorkdayCalendar, timeline_for_user
+from huimin.core.uploads import upload_response
 from huimin.supervision import selectors, services
 from huimin.supervision.forms import AcceptForm, EvidenceForm, LetterFilterForm, ReorderForm
 from huimin.supervision.models import OpinionLetter
@@ -141,12 +141,7 @@ def evidence_file(request: AuthedRequest, letter_id: int, evidence_id: int) -> F
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    name = evidence.file.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        handle,
-        filename=name,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-    )
+    return upload_response(handle, evidence.file.name.rsplit("/", 1)[-1])
 
 
 def _step(
