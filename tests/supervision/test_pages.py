@@ -764,6 +764,20 @@ def test_home_pages_of_the_inspector_and_the_operator(county_setup, letter):
     assert "本机构诚信得分 90 分，A（诚信）" in home
 
 
+def test_the_operators_home_calls_an_escalated_letter_overdue_not_to_be_corrected(
+    county_setup, letter
+):
+    assert services.letters_escalate_due(on=dt.date(2026, 12, 17)) == 1
+
+    home = text(client_for(county_setup.operator).get(reverse("home")))
+
+    assert "待整改的监督意见书 0 份" in home
+    assert (
+        "逾期未整改的监督意见书（已上报） 1 份："
+        "运盐卫监意〔2026〕第0001号（盐湖区综合托育服务中心）" in home
+    )
+
+
 # --------------------------------------------------------------------------- credit
 
 

@@ -87,12 +87,17 @@ def home_stats(user: User) -> list[HomeStat]:
     if not user.can(Perm.SUPERVISION_VIEW):
         return []
     if is_operator(user):
-        letters = selectors.letter_list_for_user(user=user).filter(
-            status__in=[OpinionLetter.Status.ISSUED, OpinionLetter.Status.OVERDUE]
-        )
-        count = letters.count()
-        unit = _("份") + (("：" + _numbers(letters)) if count else "")
-        stats: list[HomeStat] = [(gettext_lazy("待整改的监督意见书"), count, unit)]
+        # an overdue letter is not “待整改” any more: the county has it; each is named as it is
+        letters = selectors.letter_list_for_user(user=user)
+        stats: list[HomeStat] = []
+        for status, label in (
+            (OpinionLetter.Status.ISSUED, gettext_lazy("待整改的监督意见书")),
+            (OpinionLetter.Status.OVERDUE, gettext_lazy("逾期未整改的监督意见书（已上报）")),
+        ):
+            these = letters.filter(status=status)
+            count = these.count()
+            if count or status == OpinionLetter.Status.ISSUED:
+                stats.append((label, count, _("份") + (("：" + _numbers(these)) if count else "")))
         institution = institution_of_operator(user)
         rating = selectors.credit_current(institution) if institution else None
         if rating is not None:
