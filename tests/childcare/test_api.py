@@ -494,6 +494,7 @@ def test_the_operating_subsidy_is_children_enrolled_times_the_monthly_rate(
         "kind_label": Institution.Kind(kind).label,
         "inclusive": True,
         "inclusive_valid_to": "2029-11-24",
+        "subsidy_suspended": False,
         "enrolled": 3,
         "monthly_rate": rate,
         "monthly_amount": amount,
