@@ -7,6 +7,11 @@ class ChildcareConfig(AppConfig):
     verbose_name = "托育服务"
 
     def ready(self) -> None:
+        from huimin.childcare.deadlines import HOLDERS
+        from huimin.core.deadlines import deadline_holder_register
+
+        for holder in HOLDERS:
+            deadline_holder_register(holder)
         from huimin.childcare.selectors import home_stats
         from huimin.core.navigation import HOME_STATS
 

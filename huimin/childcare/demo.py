@@ -51,7 +51,6 @@ from huimin.core.demo import (
     random_phone,
     random_resident_id,
 )
-from huimin.core.errors import CalendarUnknownYear
 from huimin.core.models import Event, Person, User
 from huimin.core.selectors import WorkdayCalendar
 
@@ -234,7 +233,6 @@ class _Builder:
             code: [c for c in ctx.regions if len(c) == 9 and c.startswith(code)]
             for code, _name in core_rules.COUNTIES
         }
-        self.calendar_warned = False
         self.placeholders: dict[str, str] = {}
         self.totals = {"children": 0, "staff": 0, "attendance": 0}
 
@@ -246,18 +244,11 @@ class _Builder:
         except core_rules.CalendarUnknown:
             return day.weekday() < 5
 
-    def _deadline(self, start: dt.date) -> dt.date:
-        """The filing deadline on the working-day calendar; weekdays for a year the calendar
-        does not know yet (the demo still builds, the log says so)."""
-        try:
-            return self.calendar.deadline(start, rules.FILING_ACK_WORKING_DAYS)
-        except CalendarUnknownYear:
-            if not self.calendar_warned:
-                self.calendar_warned = True
-                self.ctx.log("  注意：节假日安排未录入的年份，备案期限按周一至周五计算。")
-            return core_rules.working_day_deadline(
-                start, rules.FILING_ACK_WORKING_DAYS, lambda d: d.weekday() < 5
-            )
+    def _deadline_fields(self, start: dt.date) -> dict[str, object]:
+        """The filing deadline on the working-day calendar, marked when counted on a
+        provisional year (ADR 0010), as the service stores it."""
+        marked = self.calendar.deadline_marked(start, rules.FILING_ACK_WORKING_DAYS)
+        return {"deadline": marked.date, "deadline_provisional": marked.provisional}
 
     def _ago(self, low: int, high: int) -> dt.date:
         return self.today - dt.timedelta(days=self.rng.randint(low, high))
@@ -651,7 +642,7 @@ class _Builder:
                     status=F.ACKNOWLEDGED,
                     summary="首次备案",
                     submitted_by=operator,
-                    deadline=self._deadline(submitted_on),
+                    **self._deadline_fields(submitted_on),
                     decided_at=decided,
                     decided_by=official,
                     decision_note="材料齐全，予以备案。",
@@ -672,7 +663,7 @@ class _Builder:
                                 kind=Filing.Kind.CHANGE,
                                 summary=rng.choice(("变更：核定托位数", "变更：全日托收费")),
                                 submitted_by=operator,
-                                deadline=self._deadline(changed_on),
+                                **self._deadline_fields(changed_on),
                             ),
                             self._at(changed_on, 15),
                         )
@@ -685,7 +676,7 @@ class _Builder:
                             kind=Filing.Kind.INITIAL,
                             summary="首次备案",
                             submitted_by=operator,
-                            deadline=self._deadline(submitted_on),
+                            **self._deadline_fields(submitted_on),
                         ),
                         submitted_at,
                     )
@@ -705,7 +696,7 @@ class _Builder:
                             status=F.RETURNED,
                             summary="首次备案",
                             submitted_by=operator,
-                            deadline=self._deadline(submitted_on),
+                            **self._deadline_fields(submitted_on),
                             decided_at=decided,
                             decided_by=official,
                             missing=[missing],

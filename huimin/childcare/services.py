@@ -46,7 +46,7 @@ from huimin.childcare.selectors import (
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Person, Region, User
-from huimin.core.selectors import region_get_for_user, working_deadline
+from huimin.core.selectors import region_get_for_user, working_deadline_marked
 from huimin.core.services import person_ensure, record_transition, save_audited
 from huimin.core.uploads import upload_accept
 
@@ -309,13 +309,14 @@ def document_upload(
 
 
 def _filing_open(*, institution: Institution, actor: User, kind: str, summary: str) -> Filing:
-    deadline = working_deadline(start=today(), working_days=rules.FILING_ACK_WORKING_DAYS)
+    deadline = working_deadline_marked(start=today(), working_days=rules.FILING_ACK_WORKING_DAYS)
     filing = Filing(
         institution=institution,
         kind=kind,
         summary=summary,
         submitted_by=actor,
-        deadline=deadline,
+        deadline=deadline.date,
+        deadline_provisional=deadline.provisional,
     )
     return save_audited(
         filing,
@@ -627,6 +628,9 @@ def staff_hire(
         raise _invalid("education", "请选择学历。")
     _not_future("health_cert_on", "健康体检日期", health_cert_on)
     _not_future("criminal_check_on", "无犯罪记录查询日期", criminal_check_on)
+    problems = rules.staff_date_problems(hired_on=hired_on, today=today())
+    if problems:
+        raise InvalidInput("；".join(problems.values()), field_errors=problems)
     with transaction.atomic():
         institution = _managed(actor, institution_id)
         person = person_ensure(
@@ -681,6 +685,12 @@ def staff_update(*, actor: User, staff_id: int, **data: Any) -> Staff:
     with transaction.atomic():
         staff = _staff(actor, staff_id)
         left_on = values.get("left_on", staff.left_on)
+        if values.get("left_on") is not None:
+            problems = rules.staff_date_problems(
+                hired_on=staff.hired_on, left_on=values["left_on"], today=today()
+            )
+            if "left_on" in problems:
+                raise _invalid("left_on", problems["left_on"])
         if left_on is not None and left_on < staff.hired_on:
             raise _invalid("left_on", f"离职日期{left_on}早于入职日期{staff.hired_on}。")
         for key, value in values.items():
@@ -835,6 +845,19 @@ def enrollment_create(
             name=guardian_name,
             region=hukou,
         )
+        problems = rules.enrollment_problems(
+            enrolled_on=enrolled_on,
+            agreement_signed_on=agreement_signed_on,
+            admission_check_on=admission_check_on,
+            child_birth=child.birth_date,
+            guardian_birth=guardian.birth_date,
+            guardian_sex=guardian.sex,
+            relation=guardian_relation,
+            same_person=guardian.pk == child.pk,
+            today=today(),
+        )
+        if problems:  # the people registered above are rolled back with the enrolment
+            raise InvalidInput("；".join(problems.values()), field_errors=problems)
         enrollment = save_audited(
             Enrollment(
                 institution=institution,

@@ -50,6 +50,10 @@ class DeadlineOut(Schema):
     start: dt.date
     working_days: int
     deadline: dt.date
+    provisional: bool = Field(
+        description="计入的日子里有国务院放假通知尚未录入的年份时为 true："
+        "该年按《全国年节及纪念日放假办法》暂定推算"
+    )
 
 
 @calendar_router.get(
@@ -61,9 +65,15 @@ class DeadlineOut(Schema):
 )
 def calendar_deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> DeadlineOut:
     """The date on which N working days after ``start`` are complete (start not counted),
-    on the official holiday calendar. 422 when the year's holidays are unknown."""
-    deadline = selectors.working_deadline(start=query.start, working_days=query.working_days)
-    return DeadlineOut(start=query.start, working_days=query.working_days, deadline=deadline)
+    on the official holiday calendar; ``provisional`` when a day it counted lies in a year
+    whose notice is not entered yet (ADR 0010). 422 outside 2004–2099."""
+    marked = selectors.working_deadline_marked(start=query.start, working_days=query.working_days)
+    return DeadlineOut(
+        start=query.start,
+        working_days=query.working_days,
+        deadline=marked.date,
+        provisional=marked.provisional,
+    )
 
 
 # --------------------------------------------------------------------------- regions & me

@@ -189,3 +189,36 @@ class DeadlineForm(Form):
             "max_value": f"工作日数不能超过{MAX_WORKING_DAYS}。",
         },
     )
+
+
+class HolidayNoticeForm(Form):
+    """The State Council's notice pasted as published; the year comes from its title."""
+
+    year = forms.IntegerField(
+        label=_("年份"),
+        required=False,
+        min_value=2004,
+        max_value=2099,
+        help_text=_("可不填：按通知标题中的年份录入；填写时须与标题一致。"),
+        error_messages={
+            "invalid": "年份应为四位数字。",
+            "min_value": "只能录入2004至2099年的放假安排。",
+            "max_value": "只能录入2004至2099年的放假安排。",
+        },
+    )
+    text = forms.CharField(
+        label=_("通知原文"),
+        max_length=20000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 14,
+                "placeholder": "国务院办公厅关于2027年部分节假日安排的通知\n"
+                "一、元旦：……放假，共×天。×月×日（周×）上班。\n……",
+            }
+        ),
+        help_text=_("从国务院公报或中国政府网复制通知全文粘贴在此，先预览，核对无误后再保存。"),
+        error_messages={
+            "required": "请粘贴国务院办公厅放假安排通知的全文。",
+            "max_length": "通知原文过长（最多2万字），请只粘贴通知本身。",
+        },
+    )

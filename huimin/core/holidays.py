@@ -146,6 +146,7 @@ _COUNT = re.compile(r"^共(\d+)天$")
 _LIST = re.compile(rf"^({_DATE}(?:、{_DATE})*)(补休|调休|上班)$")
 _EXTEND = re.compile(rf"^延长(?:\d{{4}}年)?(春节|[^\d]+?)假期至{_DATE}$")
 _RESUME = re.compile(rf"^{_DATE}起正常上班$")
+_ARRANGING = re.compile(r"放假|补休|调休|上班|补假")
 _NOTHING = {"与周末连休", "不调休", "放假调休", "放假"}
 _SEPARATOR = {"---", "——", "—"}
 
@@ -255,9 +256,9 @@ class _Reader:
                     work = {d: n for d, n in {**earlier_work, **work}.items() if d not in off}
                 elif _RESUME.fullmatch(clause):
                     continue
-                elif _HAS_DAY.search(clause):
-                    if prose:
-                        continue
+                elif prose:
+                    continue
+                elif _HAS_DAY.search(clause) or _ARRANGING.search(clause):
                     raise ValueError(f"看不懂“{clause}”")
         if not (off or work):
             return
@@ -267,12 +268,12 @@ class _Reader:
             raise ValueError(f"{d.month}月{d.day}日既写为放假又写为上班")
         # a later notice (an adjustment, an extension) replaces what an earlier one said of the
         # festival: by its name, or by the days it covers
-        days = set(off) | set(work)
+        covered = set(off) | set(work)
         kept = []
         for item in self.items:
             section, earlier, e_off, e_work = item
-            same = earlier == name or (section < self.section and days & (set(e_off) | set(e_work)))
-            if same and (section < self.section or earlier == name):
+            overlaps = section < self.section and covered & (set(e_off) | set(e_work))
+            if earlier == name or overlaps:
                 name = name or earlier
                 continue
             kept.append(item)
@@ -301,6 +302,8 @@ class _Reader:
             return
         if m := _ITEM.match(text):
             body = m.group(2)
+            if not _HAS_DAY.search(body):  # "二、各地大专院校……推迟开学": no day to read
+                return
             name, sep, rest = body.partition(":")
             if not sep or _HAS_DAY.search(name):
                 name, rest = "", body
@@ -343,3 +346,19 @@ def notice_parse(text: str, *, year: int | None = None) -> Notice:
     notice.days_off = dict(sorted(notice.days_off.items()))
     notice.workdays = dict(sorted(notice.workdays.items()))
     return notice
+
+
+def provisional_note(years: list[int] | tuple[int, ...], *, communicated: bool = True) -> str:
+    """The one-line explanation next to a provisional deadline, in words an operator, a
+    guardian or a farmer understands."""
+    from django.utils.translation import gettext
+
+    named = "、".join(f"{y}年" for y in years) or gettext("该年")
+    if communicated:
+        return gettext(
+            "暂定：国务院尚未公布%(years)s的放假安排，此日期按国家法定节假日推算；"
+            "公布后如有调整，只会推后，不会提前。"
+        ) % {"years": named}
+    return gettext(
+        "暂定：国务院尚未公布%(years)s的放假安排，此日期按国家法定节假日推算，公布后将重新核定。"
+    ) % {"years": named}

@@ -215,6 +215,55 @@ def bank_account_normalize(raw: str) -> str:
     return account
 
 
+# --------------------------------------------------------------------------- plausible dates
+# Dates that cannot be, for every module (the subsidy's rules first, then childcare's): an
+# event that has happened is not in the future, nothing happens before the person's birth,
+# parents, guardians and staff are adults.
+
+#: 民法典 第十七条: a person of 18 or more is an adult.
+ADULT_AGE_YEARS = 18
+#: No record of the platform is dated before this day: 1900 or 0001 is a typing error.
+EARLIEST_RECORD_DATE = dt.date(1950, 1, 1)
+
+
+def age_years(birth_date: dt.date, on: dt.date) -> int:
+    """Whole years of age on a day (a 29 February birthday counts on 28 February)."""
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def event_date_problem(
+    label: str,
+    day: dt.date,
+    *,
+    today: dt.date,
+    born: dt.date | None = None,
+    whose: str = "",
+) -> str:
+    """Why a day on which something has happened cannot be (empty when it can): after today,
+    before the earliest record date, or before the birth of the person ``whose`` it is."""
+    if day > today:
+        return f"{label}{day.isoformat()}晚于今天，请核对。"
+    if day < EARLIEST_RECORD_DATE:
+        return f"{label}{day.isoformat()}早于{EARLIEST_RECORD_DATE.year}年，请核对年份。"
+    if born is not None and day < born:
+        return f"{label}{day.isoformat()}早于{whose}的出生日期{born.isoformat()}，请核对。"
+    return ""
+
+
+def adult_problem(role: str, birth_date: dt.date, on: dt.date) -> str:
+    """Why someone cannot be a parent, guardian or staff member on ``on`` (empty when they
+    can): they were not yet an adult."""
+    if age_years(birth_date, on) < ADULT_AGE_YEARS:
+        return (
+            f"按身份证号，{role}出生于{birth_date.isoformat()}，"
+            f"在{on.isoformat()}未满{ADULT_AGE_YEARS}周岁，不能登记为{role}，请核对身份证号。"
+        )
+    return ""
+
+
 # --------------------------------------------------------------------------- working days
 
 
@@ -223,6 +272,11 @@ class CalendarUnknown(LookupError):
 
     def __init__(self, year: int) -> None:
         self.year = year
+        if not 2004 <= year <= 2099:
+            super().__init__(
+                f"平台只计算2004年至2099年的工作日，{year}年不在此范围内，请检查日期。"
+            )
+            return
         super().__init__(
             f"{year}年的法定节假日安排尚未录入，无法计算工作日。"
             f"请系统管理员在“节假日安排”中录入国务院办公厅公布的{year}年放假安排后再试。"

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,8 +20,25 @@ from django.utils import timezone
 
 from huimin.core import rules
 from huimin.core.errors import Duplicate, Forbidden, InvalidInput, InvalidTransition, NotFound
-from huimin.core.models import AccessLog, ApiToken, Event, Person, Region, User
-from huimin.core.selectors import person_get_for_user, region_get_for_user, status_label
+from huimin.core.models import (
+    AccessLog,
+    ApiToken,
+    Event,
+    HolidayDay,
+    HolidayYear,
+    Person,
+    Region,
+    User,
+)
+from huimin.core.selectors import (
+    NoticePreview,
+    WorkdayCalendar,
+    deadline_moves,
+    holiday_notice_preview,
+    person_get_for_user,
+    region_get_for_user,
+    status_label,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -359,3 +377,85 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     if not updated:
         raise NotFound("未找到该令牌，或已吊销。")
     return ApiToken.objects.get(pk=token_id)
+
+
+# --------------------------------------------------------------------------- holiday notices
+
+
+@dataclass(frozen=True)
+class NoticeEntered:
+    holiday_year: HolidayYear
+    preview: NoticePreview
+    moved: int  # stored deadlines whose date changed
+    kept: int  # computed earlier, kept because somebody was told
+
+
+def holiday_notice_enter(
+    *, actor: User | None, text: str, year: int | None = None
+) -> NoticeEntered:
+    """Enter a State Council notice pasted as text (``actor`` None: the command line): the
+    year's days off and make-up workdays replace what was entered for it before, and every
+    running deadline counted on the provisional year is recomputed in the same transaction —
+    one told to somebody only ever moves later — with an Event on each record it changes.
+    All or nothing. Raises Forbidden, InvalidInput (the line that could not be read)."""
+    preview = holiday_notice_preview(user=actor, text=text, year=year)
+    notice = preview.notice
+    with transaction.atomic():
+        holiday_year = HolidayYear.objects.select_for_update().filter(year=notice.year).first()
+        holiday_year = holiday_year or HolidayYear(year=notice.year)
+        holiday_year.notice = (
+            notice.title or f"国务院办公厅关于{notice.year}年部分节假日安排的通知"
+        )[:200]
+        holiday_year.notice_number = notice.number[:50]
+        holiday_year.notice_date = notice.published_on
+        holiday_year.text = text.strip()
+        holiday_year.entered_at = timezone.now()
+        holiday_year.entered_by = actor
+        holiday_year._change_reason = "录入国务院放假通知"  # type: ignore[attr-defined]
+        save_audited(
+            holiday_year, actor=actor, duplicate="该年度的放假安排正在被他人录入，请稍后重试。"
+        )
+        HolidayDay.objects.filter(holiday_year=holiday_year).delete()
+        days = {d: (False, n) for d, n in notice.days_off.items()}
+        days |= {d: (True, n) for d, n in notice.workdays.items()}
+        # a day at the end of the year before may have been entered with that year's notice
+        HolidayDay.objects.filter(date__in=list(days)).delete()
+        HolidayDay.objects.bulk_create(
+            HolidayDay(holiday_year=holiday_year, date=d, is_workday=w, name=n[:50])
+            for d, (w, n) in sorted(days.items())
+        )
+        moves = deadline_moves(WorkdayCalendar())
+        title = holiday_year.notice
+        moved = kept = 0
+        for move in moves:
+            holder, obj = move.holder, move.obj
+            locked = holder.model._default_manager.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
+            setattr(locked, holder.deadline_field, move.after)
+            setattr(locked, holder.flag_field, move.provisional_after)
+            if actor is not None:
+                locked._history_user = actor  # type: ignore[attr-defined]
+            locked.save(update_fields=[holder.deadline_field, holder.flag_field])
+            if move.changed:
+                moved += 1
+                reason = (
+                    f"录入《{title}》后重新计算{holder.label}："
+                    f"由{move.before:%Y年%m月%d日}改为{move.after:%Y年%m月%d日}。"
+                )
+            elif move.kept:
+                kept += 1
+                reason = (
+                    f"录入《{title}》后{holder.label}按新安排为{move.computed:%Y年%m月%d日}；"
+                    f"该期限已告知当事人，只推后不提前，仍为{move.after:%Y年%m月%d日}。"
+                )
+            else:
+                continue
+            status = getattr(locked, holder.status_field)
+            Event.objects.create(
+                content_type=ContentType.objects.get_for_model(holder.model),
+                object_id=locked.pk,
+                actor=actor,
+                from_status=status,
+                to_status=status,
+                reason=reason,
+            )
+        return NoticeEntered(holiday_year, preview, moved, kept)

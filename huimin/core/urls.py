@@ -27,4 +27,6 @@ urlpatterns = [
     path("people/<int:person_id>/status/", views.person_status, name="person_status"),
     path("regions/", views.region_list, name="region_list"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar/notice/", views.holiday_notice, name="holiday_notice"),
+    path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),
 ]

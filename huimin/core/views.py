@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 
 from huimin.core import pages, rules, selectors, services
 from huimin.core.errors import DomainError
-from huimin.core.forms import DeadlineForm, PersonFilterForm, PersonForm, PersonStatusForm
+from huimin.core.forms import (
+    DeadlineForm,
+    HolidayNoticeForm,
+    PersonFilterForm,
+    PersonForm,
+    PersonStatusForm,
+)
 from huimin.core.http import AuthedRequest, HtmxRequest
 from huimin.core.models import Region
 from huimin.core.navigation import HOME_STATS, ROLE_HOME, HomeStat, nav_for
@@ -51,10 +57,16 @@ def home(request: AuthedRequest) -> HttpResponse:
         stats.extend(provider(user))
     regions = list(user.regions.all())
     cards = [item for item in nav_for(user) if item.url_name != "home"]
+    missing_notice = (
+        selectors.holiday_notice_missing(today=services.today())
+        if user.can(rules.Perm.CALENDAR_MANAGE)
+        else None
+    )
     return render(
         request,
         "core/home.html",
         {
+            "missing_notice": missing_notice,
             "role_home": ROLE_HOME[role],
             "role_label": user.get_role_display(),
             "regions": regions,
@@ -275,10 +287,14 @@ def calendar(request: HtmxRequest) -> HttpResponse:
     result = error = None
     if form.is_bound and form.is_valid():
         try:
-            deadline = selectors.working_deadline(
+            marked = selectors.working_deadline_marked(
                 start=form.cleaned_data["start"], working_days=form.cleaned_data["working_days"]
             )
-            result = {"deadline": deadline, **form.cleaned_data}
+            result = {
+                "deadline": marked.date,
+                "provisional_years": marked.provisional_years,
+                **form.cleaned_data,
+            }
         except DomainError as exc:
             error = exc.message
     template = "core/_calendar_result.html" if request.htmx else "core/calendar.html"
@@ -290,6 +306,9 @@ def calendar(request: HtmxRequest) -> HttpResponse:
             "result": result,
             "error": error,
             "api_url": reverse("api:calendar_deadline"),
+            "years": [] if request.htmx else selectors.calendar_years(today=services.today()),
+            "can_enter": request.user.is_authenticated
+            and request.user.can(rules.Perm.CALENDAR_MANAGE),
         },
     )
 
@@ -304,3 +323,54 @@ def error_404(request: HtmxRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HtmxRequest) -> HttpResponse:
     return render(request, "500.html", {}, status=500)
+
+
+def calendar_year(request: HtmxRequest, year: int) -> HttpResponse:
+    """One year of the calendar with its source, as twelve months (public)."""
+    try:
+        cal = selectors.WorkdayCalendar().year(year)
+    except rules.CalendarUnknown:
+        raise Http404 from None
+    return render(
+        request,
+        "core/calendar_year.html",
+        {
+            "cal": cal,
+            "grid": selectors.year_grid(cal),
+            "can_enter": request.user.is_authenticated
+            and request.user.can(rules.Perm.CALENDAR_MANAGE),
+        },
+    )
+
+
+@login_required
+def holiday_notice(request: AuthedRequest) -> HttpResponse:
+    """An administrator pastes the State Council's notice: preview first (the year, what
+    differs from the calendar in force, the stored deadlines that would move), then save."""
+    pages.require(request.user, rules.Perm.CALENDAR_MANAGE)
+    initial = {"year": request.GET.get("year") or ""}
+    form = HolidayNoticeForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        text, year = form.cleaned_data["text"], form.cleaned_data["year"]
+        try:
+            if request.POST.get("action") == "save":
+                entered = services.holiday_notice_enter(actor=request.user, text=text, year=year)
+                messages.success(
+                    request,
+                    _(
+                        "已录入%(year)s年放假安排（%(title)s）：重新计算了%(moved)s个期限，"
+                        "%(kept)s个已告知的期限按规定未提前。"
+                    )
+                    % {
+                        "year": entered.holiday_year.year,
+                        "title": entered.holiday_year.notice,
+                        "moved": entered.moved,
+                        "kept": entered.kept,
+                    },
+                )
+                return redirect("calendar_year", year=entered.holiday_year.year)
+            preview = selectors.holiday_notice_preview(user=request.user, text=text, year=year)
+        except DomainError as exc:
+            pages.form_errors(form, exc)
+    return render(request, "core/holiday_notice.html", {"form": form, "preview": preview})

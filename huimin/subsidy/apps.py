@@ -7,6 +7,11 @@ class SubsidyConfig(AppConfig):
     verbose_name = "育儿补贴"
 
     def ready(self) -> None:
+        from huimin.core.deadlines import deadline_holder_register
+        from huimin.subsidy.deadlines import HOLDERS
+
+        for holder in HOLDERS:
+            deadline_holder_register(holder)
         from huimin.core.navigation import HOME_STATS
         from huimin.subsidy.views.applications import home_stats
 

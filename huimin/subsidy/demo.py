@@ -192,6 +192,7 @@ APPLICATION_FIELDS = (
     "status",
     "submitted_on",
     "deadline",
+    "deadline_provisional",
     "filed_by",
     "created_at",
     "updated_at",
@@ -235,7 +236,7 @@ class _Builder:
         self.today = ctx.today
         self.scale = SCALES[ctx.scale]
         self.calendar = WorkdayCalendar()
-        self.deadlines: dict[dt.date, dt.date | None] = {}
+        self.deadlines: dict[dt.date, tuple[dt.date | None, bool]] = {}
         self.townships = {
             code: [c for c in ctx.regions if len(c) == 9 and c.startswith(code)]
             for code, _name in core_rules.COUNTIES
@@ -283,16 +284,20 @@ class _Builder:
         return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.tz)
 
     def _deadline(self, submitted_on: dt.date) -> dt.date | None:
-        """30 working days on; None while that year's holiday calendar is unknown (as the
-        service stores it)."""
+        """30 working days on, as the service stores it (None only past 2099)."""
+        return self._marked(submitted_on)[0]
+
+    def _provisional(self, submitted_on: dt.date) -> bool:
+        """The deadline counted days in a year without an entered notice (ADR 0010)."""
+        return self._marked(submitted_on)[1]
+
+    def _marked(self, submitted_on: dt.date) -> tuple[dt.date | None, bool]:
         if submitted_on not in self.deadlines:
             try:
-                deadline: dt.date | None = self.calendar.deadline(
-                    submitted_on, rules.REVIEW_WORKING_DAYS
-                )
+                marked = self.calendar.deadline_marked(submitted_on, rules.REVIEW_WORKING_DAYS)
+                self.deadlines[submitted_on] = (marked.date, marked.provisional)
             except CalendarUnknownYear:
-                deadline = None
-            self.deadlines[submitted_on] = deadline
+                self.deadlines[submitted_on] = (None, False)
         return self.deadlines[submitted_on]
 
     def _given(self, sex: str) -> str:
@@ -588,6 +593,7 @@ class _Builder:
                     f.status,
                     self._db_date(f.submitted_on),
                     self._db_date(self._deadline(f.submitted_on)),
+                    self._provisional(f.submitted_on),
                     f.user_id or township.pk,
                     created,
                     self._db_time(self._at(decided)) if decided else created,
@@ -689,6 +695,7 @@ class _Builder:
             status=Application.Status.CONFIRMED,
             submitted_on=submitted_on,
             deadline=self._deadline(submitted_on),
+            deadline_provisional=self._provisional(submitted_on),
             filed_by=user,
         )
         township, county = self.ctx.users.get("beicheng"), self.ctx.users.get("yanhu")

@@ -797,7 +797,8 @@ def _write(actor: User, entries: list[_Entry], known: dict[str, _Known]) -> list
                 phone=entry.phone,
                 channel=Application.Channel.ROSTER,
                 submitted_on=submitted_on,
-                deadline=deadline,
+                deadline=deadline.date if deadline else None,
+                deadline_provisional=bool(deadline and deadline.provisional),
                 filed_by=actor,
             )
         )

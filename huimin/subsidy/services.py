@@ -45,7 +45,7 @@ from huimin.core.errors import (
     NotFound,
 )
 from huimin.core.models import AccessLog, Event, Person, Region, User
-from huimin.core.selectors import WorkdayCalendar, region_act_require, region_get_for_user
+from huimin.core.selectors import Deadline, WorkdayCalendar, region_act_require, region_get_for_user
 from huimin.core.services import person_ensure, person_status_follow, record_transition
 from huimin.subsidy import rules, selectors
 from huimin.subsidy.models import (
@@ -147,7 +147,21 @@ def _application_act_check(actor: User, application_id: int) -> Application:
     return application
 
 
-def _existing_message(existing: Application) -> str:
+#: What anyone who types a child's ID that already has an application is told: that it exists
+#: and where to ask, nothing about the other family's application (issue 11, item 8).
+DUPLICATE_MESSAGE = (
+    "该孩子已有育儿补贴申请，每个孩子只能由一位父母或监护人申请一次。"
+    "如有疑问，请携带户口簿到孩子户籍所在地的乡镇（街道）便民服务中心"
+    "或县（市、区）卫生健康局咨询。"
+)
+
+
+def _existing_message(existing: Application, actor: User) -> str:
+    """The duplicate's message: its number, channel and status only to those who may see the
+    existing application (the guardian who made it or is its applicant, officials whose regions
+    cover it); to anyone else only that it exists and where to ask."""
+    if not selectors.application_scope(actor).filter(pk=existing.pk).exists():
+        return DUPLICATE_MESSAGE
     return (
         f"该孩子已有育儿补贴申请（编号{existing.pk}，{existing.submitted_on.isoformat()}"
         f"{existing.get_channel_display()}，当前状态：{existing.get_status_display()}）。"
@@ -230,10 +244,8 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
             .first()
         )
         if existing is not None:
-            raise Duplicate(
-                _existing_message(existing),
-                field_errors={"child_resident_id": "该孩子已有育儿补贴申请，不能重复申请。"},
-            )
+            message = _existing_message(existing, actor)
+            raise Duplicate(message, field_errors={"child_resident_id": message})
     _raise_if(errors)
     assert child_number is not None  # noqa: S101 - errors would have been raised
     assert region is not None  # noqa: S101
@@ -257,6 +269,7 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
         if child.status == Person.Status.DECEASED:
             raise InvalidInput("该孩子已登记死亡，不能申请育儿补贴。")
         submitted_on = today()
+        deadline = _deadline_or_none(submitted_on)
         application = Application(
             child=child,
             child_birth_date=child.birth_date,
@@ -274,7 +287,8 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
             channel=channel
             or (Application.Channel.ONLINE if citizen else Application.Channel.COUNTER),
             submitted_on=submitted_on,
-            deadline=_deadline_or_none(submitted_on),
+            deadline=deadline.date if deadline else None,
+            deadline_provisional=bool(deadline and deadline.provisional),
             filed_by=actor,
         )
         application._history_user = actor  # type: ignore[attr-defined]
@@ -282,20 +296,21 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
             with transaction.atomic():
                 application.save()
         except IntegrityError:  # the same child filed at the same moment elsewhere
-            raise Duplicate(
-                "该孩子的育儿补贴申请刚刚已由他人提交，不能重复申请。",
-                field_errors={"child_resident_id": "该孩子已有育儿补贴申请，不能重复申请。"},
-            ) from None
+            message = "该孩子的育儿补贴申请刚刚已由他人提交，不能重复申请。"
+            raise Duplicate(message, field_errors={"child_resident_id": message}) from None
         _event(application, "", application.status, actor, "提交申请")
     return application
 
 
 def _deadline_or_none(
     submitted_on: dt.date, calendar: WorkdayCalendar | None = None
-) -> dt.date | None:
-    """30 working days after the application; None while that year's calendar is unknown."""
+) -> Deadline | None:
+    """30 working days after the application, marked when counted on a provisional year
+    (ADR 0010); None only for a year the platform cannot compute (after 2099)."""
     try:
-        return (calendar or WorkdayCalendar()).deadline(submitted_on, rules.REVIEW_WORKING_DAYS)
+        return (calendar or WorkdayCalendar()).deadline_marked(
+            submitted_on, rules.REVIEW_WORKING_DAYS
+        )
     except CalendarUnknownYear:
         return None
 
@@ -326,7 +341,7 @@ def application_deadlines_fill() -> int:
         deadline = _deadline_or_none(application.submitted_on, calendar)
         if deadline is not None:
             Application.objects.filter(pk=application.pk, deadline__isnull=True).update(
-                deadline=deadline
+                deadline=deadline.date, deadline_provisional=deadline.provisional
             )
             filled += 1
     return filled

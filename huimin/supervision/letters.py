@@ -60,6 +60,8 @@ class LetterContent:
     legal_basis: tuple[str, ...]  # 《托育机构设置标准（试行）》第十条
     deadline: dt.date  # 整改期限
     issued_on: dt.date
+    #: set when the deadline counted days in a year without an entered holiday notice
+    deadline_note: str = ""
 
 
 def letter_pdf(content: LetterContent) -> bytes:
@@ -116,6 +118,11 @@ def _part(content: LetterContent, style: Styles) -> list[Flowable]:
                     f"请于{chinese_date(content.deadline)}前整改完毕，并将整改情况书面报告我单位。"
                     "逾期未整改的，将依法处理并记入诚信档案。",
                     style.body_indent,
+                ),
+                *(
+                    [paragraph(f"（{content.deadline_note}）", style.small)]
+                    if content.deadline_note
+                    else []
                 ),
                 Spacer(0, size * 0.8),
                 _signatures(content, style),

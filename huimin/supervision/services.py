@@ -23,8 +23,9 @@ from huimin.core.errors import (
     InvalidTransition,
     NotFound,
 )
+from huimin.core.holidays import provisional_note
 from huimin.core.models import Region, User
-from huimin.core.selectors import WorkdayCalendar, region_act_require, region_get_for_user
+from huimin.core.selectors import Deadline, WorkdayCalendar, region_act_require, region_get_for_user
 from huimin.core.services import record_transition, save_audited
 from huimin.core.uploads import upload_accept
 from huimin.supervision import rules, selectors
@@ -63,6 +64,8 @@ LETTER_TRANSITIONS: dict[str, set[str]] = {
     L.OVERDUE: {L.SUBMITTED},  # late evidence is still judged
     L.ACCEPTED: set(),
 }
+#: the letters whose deadline still runs (a provisional one is shown as such)
+LETTER_RUNNING = {L.ISSUED, L.SUBMITTED}
 C = Complaint.Status
 COMPLAINT_TRANSITIONS: dict[str, set[str]] = {
     C.OPEN: {C.SUBSTANTIATED, C.UNFOUNDED},
@@ -445,11 +448,18 @@ def inspection_complete(
         inspection.inspected_on = inspected_on
         inspection.summary = (summary or "").strip()[:500]
         inspection.completed_by = actor
-        inspection.publish_due = (
-            _publish_due(calendar, inspected_on) if rules.published(outcome) else None
-        )
+        due = _publish_due(calendar, inspected_on) if rules.published(outcome) else None
+        inspection.publish_due = due.date if due else None
+        inspection.publish_due_provisional = bool(due and due.provisional)
         inspection.save(
-            update_fields=["outcome", "inspected_on", "summary", "completed_by", "publish_due"]
+            update_fields=[
+                "outcome",
+                "inspected_on",
+                "summary",
+                "completed_by",
+                "publish_due",
+                "publish_due_provisional",
+            ]
         )
         record_transition(
             obj=inspection,
@@ -464,11 +474,11 @@ def inspection_complete(
         return inspection
 
 
-def _publish_due(calendar: WorkdayCalendar, inspected_on: dt.date) -> dt.date:
+def _publish_due(calendar: WorkdayCalendar, inspected_on: dt.date) -> Deadline:
     try:
-        return calendar.deadline(inspected_on, rules.PUBLISH_WORKING_DAYS)
+        return calendar.deadline_marked(inspected_on, rules.PUBLISH_WORKING_DAYS)
     except CalendarUnknownYear:
-        return inspected_on + dt.timedelta(days=rules.PUBLISH_WORKING_DAYS)
+        return Deadline(inspected_on + dt.timedelta(days=rules.PUBLISH_WORKING_DAYS))
 
 
 # --------------------------------------------------------------------------- letters
@@ -503,6 +513,7 @@ def _letter_issue(
     )
     sequence = (last or 0) + 1
     failed = [i for i in items if i.needs_correction]
+    deadline = WorkdayCalendar().deadline_marked(on, working_days)
     bases: list[str] = []
     for i in failed:
         if i.legal_basis not in bases:
@@ -520,7 +531,9 @@ def _letter_issue(
         legal_basis="\n".join(bases),
         issued_on=on,
         working_days=working_days,
-        deadline=WorkdayCalendar().deadline(on, working_days),
+        deadline=deadline.date,
+        deadline_from=on,
+        deadline_provisional=deadline.provisional,
         issued_by=actor,
     )
     save_audited(letter, actor=actor, duplicate="文书编号重复，请重试。")
@@ -606,8 +619,19 @@ def letter_reorder(
         letter = _judge(actor, letter_id)
         letter.rounds += 1
         letter.working_days = working_days
-        letter.deadline = WorkdayCalendar().deadline(on or today(), working_days)
-        letter.save(update_fields=["rounds", "working_days", "deadline"])
+        deadline = WorkdayCalendar().deadline_marked(on or today(), working_days)
+        letter.deadline = deadline.date
+        letter.deadline_from = on or today()
+        letter.deadline_provisional = deadline.provisional
+        letter.save(
+            update_fields=[
+                "rounds",
+                "working_days",
+                "deadline",
+                "deadline_from",
+                "deadline_provisional",
+            ]
+        )
         record_transition(
             obj=letter,
             allowed=LETTER_TRANSITIONS,
@@ -668,6 +692,9 @@ def letter_pdf_bytes(letter: OpinionLetter) -> bytes:
             legal_basis=tuple(letter.lines("legal_basis")),
             deadline=letter.deadline,
             issued_on=letter.issued_on,
+            deadline_note=provisional_note([letter.deadline.year])
+            if letter.deadline_provisional and letter.status in LETTER_RUNNING
+            else "",
         )
     )
 
@@ -692,12 +719,14 @@ def inspection_publish(*, actor: User, inspection_id: int) -> Inspection:
 
 
 def results_publish_due(*, on: dt.date | None = None) -> int:
-    """Results whose 20 working days end today or earlier are published now, so none is ever
-    late (RULES.md §3). Idempotent."""
+    """Publish every completed result not yet published (warnings never are): the first daily
+    run after completion publishes it, well inside the 20 working days of RULES.md §3, so a
+    missed run or two no longer makes it late (``publish_due`` stays the latest allowed day;
+    the officials' home page flags results past it). Idempotent."""
     day = on or today()
     return (
         Inspection.objects.filter(
-            status=I.COMPLETED, published_on__isnull=True, publish_due__lte=day
+            status=I.COMPLETED, published_on__isnull=True, inspected_on__lte=day
         )
         .exclude(outcome=Inspection.Outcome.WARNING)
         .update(published_on=day)
