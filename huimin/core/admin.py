@@ -1,6 +1,10 @@
+from typing import Any
+
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from huimin.core.models import (
@@ -140,3 +144,36 @@ class AccessLogAdmin(ReadOnly, admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+
+# --------------------------------------------------------------------------- other apps' names
+
+#: The admin's sections and tables of the login-throttling and task apps, named in the UI's
+#: language (they ship English only). Only what the admin shows is renamed: a model's own
+#: verbose name is part of its migration state and stays as the package has it.
+APP_NAMES = {"axes": _("登录保护"), "django_tasks_database": _("后台任务")}
+MODEL_NAMES = {
+    ("axes", "AccessAttempt"): _("登录失败计数"),
+    ("axes", "AccessLog"): _("登录记录"),
+    ("axes", "AccessFailureLog"): _("登录失败记录"),
+    ("django_tasks_database", "DBTaskResult"): _("任务结果"),
+}
+
+
+def _named_in_our_language(build: Any) -> Any:
+    def build_app_dict(request: Any, label: str | None = None) -> Any:
+        app_dict = build(request, label)
+        apps_found = ([app_dict] if app_dict else []) if label else list(app_dict.values())
+        for app in apps_found:
+            for model in app.get("models", []):
+                name = MODEL_NAMES.get((app["app_label"], model["object_name"]))
+                if name is not None:
+                    model["name"] = name
+        return app_dict
+
+    return build_app_dict
+
+
+for _label, _name in APP_NAMES.items():
+    django_apps.get_app_config(_label).verbose_name = _name
+admin.site._build_app_dict = _named_in_our_language(admin.site._build_app_dict)  # type: ignore[method-assign]

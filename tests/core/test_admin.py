@@ -47,3 +47,18 @@ def test_people_are_read_only_and_masked_in_the_admin(client, make_user, wanrong
     assert wanrong_person.masked_resident_id in page
     assert wanrong_person.resident_id not in page
     assert wanrong_person.phone not in page
+
+
+def test_the_admin_names_every_section_in_chinese(client, make_user):
+    admin = make_user("cityadmin", User.Role.CITY_ADMIN, ("140800",), is_staff=True)
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+
+    page = client.get("/admin/").content.decode()
+
+    for english in ("Access attempts", "Access logs", "Access failures", "Task Results", "Axes"):
+        assert english not in page
+    for chinese in ("登录保护", "登录失败计数", "登录记录", "登录失败记录", "后台任务", "任务结果"):
+        assert f">{chinese}<" in page
+    assert ">登录保护<" in client.get("/admin/axes/").content.decode()
