@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its Swagger UI from our static files, not a CDN the offices may not reach
     "simple_history",
     "axes",
     "django_tasks",
