@@ -7,10 +7,12 @@ event, history row, letter number and credit contribution is the one they write)
   conflicts of interest declared by some of them, complaints (of every three one
   substantiated, one unfounded, one open), a first credit rating for every filed institution;
 - the city's quarterly draw (stratified by county) — locked with a public value, then drawn —
-  whose inspections are in every state: assigned; completed and passed (published, or still
-  within its 20 working days); a warning only (never published); ordered to rectify with the
-  opinion letter issued, evidence submitted, accepted, ordered again, or overdue and
-  escalated to the county; results published when due;
+  whose inspections are in every state: assigned; completed and passed (published by the
+  first daily run after it; or passed on the demo day, published at once by the city
+  official or waiting for that night's run); a warning only (never published); ordered to
+  rectify with the opinion letter issued, evidence submitted, accepted, ordered again, or
+  overdue and escalated to the county; every result published by the daily run of the day it
+  was completed, none late;
 - 盐湖区's own draw (by risk tier), its inspections assigned; a third plan locked and
   waiting for its draw;
 - credit ratings refreshed, so every filed institution has its current level.
@@ -124,9 +126,9 @@ STATES = (
     "accepted",
     "reordered",
     "issued",
-    "published",  # passed, published when its 20 working days were up
-    "published_now",  # passed, published by the city official
-    "pass",  # passed, still within its 20 working days
+    "published",  # passed, published by the daily run of that day
+    "published_now",  # passed on the demo day, published at once by the city official
+    "pass",  # passed on the demo day, published by that night's daily run
     "warning",
     "assigned",
 )
@@ -141,8 +143,8 @@ INSPECTED = {
     "submitted": 8,
     "issued": 3,
     "published": 24,
-    "published_now": 6,
-    "pass": 2,
+    "published_now": 0,
+    "pass": 0,
     "warning": 10,
 }
 
@@ -167,6 +169,7 @@ class _Story:
         )
         self.users: dict[int, User] = {}
         self.counts: dict[str, int] = {}
+        self.closes: dict[dt.date, str] = {}
 
     # ----------------------------------------------------------------- dates
 
@@ -198,8 +201,13 @@ class _Story:
         return day
 
     def public_value(self, day: dt.date) -> str:
-        points = self.rng.randint(380_000, 400_000)
-        return f"{day.year}年{day.month}月{day.day}日上证指数收盘{points // 100}.{points % 100:02d}"
+        """The index's close of ``day``: one value per day, whichever plan is locked with it
+        (two plans locked after the same close publish the same figure)."""
+        if day not in self.closes:
+            points = self.rng.randint(380_000, 400_000)
+            close = f"{points // 100}.{points % 100:02d}"
+            self.closes[day] = f"{day.year}年{day.month}月{day.day}日上证指数收盘{close}"
+        return self.closes[day]
 
     # ----------------------------------------------------------------- people
 
@@ -515,7 +523,7 @@ class _Story:
             target_count=self.scale.locked_count,
             by_risk=True,
         )
-        published = services.results_publish_due(on=self.day)
+        published = self.daily_publications()
         escalated = services.letters_escalate_due(on=self.day)
         services.credit_refresh_all(reason="定期评价", on=self.day)
         for plan in (city, yanhu):
@@ -523,6 +531,18 @@ class _Story:
             if not result.ok:  # never: the services drew it; a mismatch is a bug to see at once
                 raise RuntimeError(f"演示抽查计划“{plan.name}”复核不一致：{result.differences}")
         self._log(city, yanhu, locked, published, escalated)
+
+    def daily_publications(self) -> int:
+        """The daily runs of the story's past days: each result is published by the run of
+        the day it was completed (the demo day's own run has not happened yet)."""
+        days = sorted(
+            set(
+                Inspection.objects.filter(
+                    status=Inspection.Status.COMPLETED, inspected_on__lt=self.day
+                ).values_list("inspected_on", flat=True)
+            )
+        )
+        return sum(services.results_publish_due(on=day) for day in days)
 
     def _log(
         self,
@@ -547,7 +567,7 @@ class _Story:
         letters = Counter(OpinionLetter.objects.values_list("status", flat=True))
         log(
             f"  监督检查：待检查 {outcomes.get('assigned', 0)}，"
-            f"已完成 {outcomes.get('completed', 0)}（到期公示 {published}）；"
+            f"已完成 {outcomes.get('completed', 0)}（每日运行公示 {published}）；"
             f"意见书 {sum(letters.values())} 份"
             f"（待整改 {letters.get('issued', 0)}、待审核 {letters.get('submitted', 0)}、"
             f"整改合格 {letters.get('accepted', 0)}、逾期上报 {letters.get('overdue', 0)}，"

@@ -389,6 +389,14 @@ def inspection_list_for_user(
     )
 
 
+def inspections_publish_overdue_for_user(*, user: User, today: dt.date) -> QuerySet[Inspection]:
+    """Results in scope still unpublished after their latest allowed day (20 working days
+    after the inspection): the daily run has not run, or failed, since they were completed."""
+    return inspection_list_for_user(user=user, filters=InspectionFilters(unpublished=True)).filter(
+        publish_due__lt=today
+    )
+
+
 def inspection_get_for_user(*, user: User, inspection_id: int) -> Inspection:
     _require(user, Perm.SUPERVISION_VIEW)
     try:

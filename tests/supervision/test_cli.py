@@ -206,10 +206,11 @@ def test_daily_escalates_publishes_and_rates_once_and_again_changes_nothing(cli_
     assert printed == (
         "监督检查每日运行（2026-11-25）：\n"
         "  逾期上报的意见书：0 份\n"
-        "  到期公示的检查结果：0 项\n"
+        "  新公示的检查结果：1 项\n"
         "  诚信评价有变化的机构：3 家\n"
         "完成。\n"
-    )  # the two not yet rated get their first rating
+    )  # the result is published at the first run after completion; the two not yet rated
+    # get their first rating
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(services, "today", lambda: dt.date(2027, 1, 4))
@@ -218,18 +219,18 @@ def test_daily_escalates_publishes_and_rates_once_and_again_changes_nothing(cli_
     assert later == (
         "监督检查每日运行（2027-01-04）：\n"
         "  逾期上报的意见书：1 份\n"
-        "  到期公示的检查结果：1 项\n"
+        "  新公示的检查结果：0 项\n"
         "  诚信评价有变化的机构：0 家\n"
         "完成。\n"
     )  # the escalation rated the institution already
     letter.refresh_from_db()
     first.refresh_from_db()
-    assert (letter.status, first.published_on) == ("overdue", dt.date(2027, 1, 4))
+    assert (letter.status, first.published_on) == ("overdue", dt.date(2026, 11, 25))
     assert second.status == "assigned"
     assert again == (
         "监督检查每日运行（2027-01-04）：\n"
         "  逾期上报的意见书：0 份\n"
-        "  到期公示的检查结果：0 项\n"
+        "  新公示的检查结果：0 项\n"
         "  诚信评价有变化的机构：0 家\n"
         "完成。\n"
     )

@@ -132,8 +132,30 @@ def test_results_are_published_and_a_warning_never_is(small_demo):
     pending = Inspection.objects.filter(
         status="completed", published_on__isnull=True, outcome="pass"
     )
-    assert pending.exists()  # still within its 20 working days
+    assert pending.exists()  # completed on the demo day: that night's run publishes it
     assert list(selectors.public_inspections()) == list(published.order_by("-published_on", "-pk"))
+
+
+def test_no_demo_result_is_late_each_published_by_the_run_of_its_day(small_demo):
+    completed = Inspection.objects.filter(status="completed").exclude(outcome="warning")
+    assert completed.count() >= 5
+    for inspection in completed:
+        if inspection.published_on is None:
+            assert inspection.inspected_on == DEMO_TODAY
+        elif inspection.published_on <= DEMO_TODAY:  # not the official's own publication
+            assert inspection.published_on == inspection.inspected_on
+        assert inspection.publish_due > DEMO_TODAY or inspection.published_on is not None
+    yanhu = User.objects.get(username="yanhu")
+    assert list(selectors.inspections_publish_overdue_for_user(user=yanhu, today=DEMO_TODAY)) == []
+
+
+def test_plans_locked_after_the_same_close_show_the_same_public_value(small_demo):
+    values: dict[str, set[str]] = {}
+    for value in DrawPlan.objects.exclude(public_value="").values_list("public_value", flat=True):
+        day, _sep, close = value.partition("上证指数收盘")
+        values.setdefault(day, set()).add(close)
+    assert sum(len(v) for v in values.values()) >= 2
+    assert {day: len(closes) for day, closes in values.items()} == dict.fromkeys(values, 1)
 
 
 def test_the_demo_operator_has_an_overdue_letter_to_answer_and_yanhu_sees_it(small_demo):

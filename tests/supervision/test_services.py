@@ -397,7 +397,7 @@ def test_failures_without_correction_are_a_warning_never_published(svc_world):
         Inspection.objects.filter(pk=inspection.pk).update(published_on=TODAY)
 
 
-def test_results_are_published_by_the_day_20_working_days_end(svc_world):
+def test_results_are_published_at_the_first_daily_run_after_completion(svc_world):
     plan = _drawn(svc_world, target_count=1)
     inspection = plan.inspections.get()
     services.items_record(
@@ -406,12 +406,47 @@ def test_results_are_published_by_the_day_20_working_days_end(svc_world):
         items=[services.ItemInput(i.pk, "pass") for i in inspection.items.all()],
     )
     inspection = _complete(inspection)
-    assert inspection.outcome == "pass"
-    assert services.results_publish_due(on=dt.date(2026, 12, 24)) == 0
-    assert services.results_publish_due(on=dt.date(2026, 12, 25)) == 1
+    assert (inspection.outcome, inspection.publish_due) == ("pass", dt.date(2026, 12, 25))
+    assert services.results_publish_due(on=dt.date(2026, 11, 26)) == 0  # before the inspection
+    assert services.results_publish_due(on=TODAY) == 1  # that day's run, not the 20th day
     inspection.refresh_from_db()
-    assert inspection.published_on == dt.date(2026, 12, 25)
+    assert inspection.published_on == TODAY
     assert list(selectors.public_inspections()) == [inspection]
+    assert services.results_publish_due(on=dt.date(2026, 12, 25)) == 0  # once
+
+
+def test_a_result_past_its_publication_date_is_flagged_until_a_run_publishes_it(
+    svc_world, client, monkeypatch
+):
+    official = svc_world["official"]
+    inspection = _drawn(svc_world, target_count=1).inspections.get()
+    _fail_first(inspection)
+    inspection = _complete(inspection)
+    assert inspection.publish_due == dt.date(2026, 12, 25)
+    late_day = dt.date(2026, 12, 28)  # the daily runs have not run since the inspection
+    monkeypatch.setattr(services, "today", lambda: late_day)
+    assert (
+        list(
+            selectors.inspections_publish_overdue_for_user(
+                user=official, today=dt.date(2026, 12, 25)
+            )
+        )
+        == []
+    )
+    assert list(selectors.inspections_publish_overdue_for_user(user=official, today=late_day)) == [
+        inspection
+    ]
+    client.force_login(official)
+
+    home = client.get("/home/").content.decode()
+
+    assert "逾期未公示的检查结果" in home
+    assert f"{inspection.institution.name}（应于2026-12-25前公示）" in home
+    assert services.results_publish_due(on=late_day) == 1
+    assert list(selectors.inspections_publish_overdue_for_user(user=official, today=late_day)) == []
+    assert f"{inspection.institution.name}（应于2026-12-25前公示）" not in (
+        client.get("/home/").content.decode()
+    )
 
 
 def test_publication_date_is_conservative_when_the_calendar_is_unknown(svc_world, monkeypatch):

@@ -130,6 +130,21 @@ def home_stats(user: User) -> list[HomeStat]:
             _("份") + (("：" + _numbers(escalated)) if count else ""),
         )
     ]
+    late = selectors.inspections_publish_overdue_for_user(user=user, today=today()).order_by(
+        "publish_due", "pk"
+    )
+    late_count = late.count()
+    shown = "；".join(
+        _("%(name)s（应于%(due)s前公示）") % {"name": i.institution.name, "due": i.publish_due}
+        for i in late[:3]
+    )
+    stats.append(
+        (
+            gettext_lazy("逾期未公示的检查结果"),
+            late_count,
+            _("项") + (("：" + shown) if late_count else ""),
+        )
+    )
     if user.can(Perm.DRAW_MANAGE):
         unpublished = selectors.inspection_list_for_user(
             user=user, filters=selectors.InspectionFilters(unpublished=True)

@@ -1,7 +1,8 @@
 """huimin supervision daily [--date YYYY-MM-DD] [--enqueue]: what time alone changes in
-supervision — opinion letters past their deadline escalate to the county, results whose 20
-working days are up are published, credit ratings follow. Idempotent: run it once a day
-(cron), or again after a missed day."""
+supervision — opinion letters past their deadline escalate to the county, results completed
+since the last run are published (the first run after completion; RULES.md §3 allows 20
+working days), credit ratings follow. Idempotent: run it once a day (cron), or again after a
+missed day."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from huimin.supervision.tasks import supervision_daily_task
 
 class Command(BaseCommand):
     help = (
-        "每日运行：逾期未整改的卫生监督意见书上报县级，到期（检查后20个工作日）的检查结果"
-        "公示，刷新诚信评价。可重复运行。"
+        "每日运行：逾期未整改的卫生监督意见书上报县级，公示已完成检查的结果"
+        "（完成后的第一次运行即公示，最迟不超过检查后20个工作日），刷新诚信评价。可重复运行。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,6 +47,6 @@ class Command(BaseCommand):
         day = on or services.today()
         self.stdout.write(f"监督检查每日运行（{day.isoformat()}）：")
         self.stdout.write(f"  逾期上报的意见书：{counts['escalated']} 份")
-        self.stdout.write(f"  到期公示的检查结果：{counts['published']} 项")
+        self.stdout.write(f"  新公示的检查结果：{counts['published']} 项")
         self.stdout.write(f"  诚信评价有变化的机构：{counts['ratings_changed']} 家")
         self.stdout.write(self.style.SUCCESS("完成。"))
