@@ -124,9 +124,7 @@ def test_a_second_application_for_the_same_child_is_409_in_chinese_whoever_files
     assert again.json() == {
         "detail": message,
         "code": "duplicate",
-        "errors": [
-            {"field": "child_resident_id", "message": "该孩子已有育儿补贴申请，不能重复申请。"}
-        ],
+        "errors": [{"field": "child_resident_id", "message": message}],
     }
     client.force_login(township)
     father = core_rules.resident_id_build("140802", dt.date(1990, 1, 2), 11)
@@ -369,12 +367,7 @@ def test_a_hukou_move_a_death_and_a_new_account_are_recorded(client, confirmed, 
     died = confirmed(dt.date(2025, 2, 2))
     client.force_login(township)
 
-    move = post(
-        client,
-        f"/applications/{moved.pk}/hukou-move",
-        {"moved_on": "2026-09-01", "region_code": JIEZHOU, "reason": "随父母迁入解州镇"},
-    )
-    death = post(client, f"/applications/{died.pk}/death", {"died_on": "2026-08-08"})
+    # the account first: once the child has moved, 解州镇 handles the application (item 1)
     bank = post(
         client,
         f"/applications/{moved.pk}/bank",
@@ -384,6 +377,18 @@ def test_a_hukou_move_a_death_and_a_new_account_are_recorded(client, confirmed, 
             "account_holder": "child",
         },
     )
+    move = post(
+        client,
+        f"/applications/{moved.pk}/hukou-move",
+        {"moved_on": "2026-09-01", "region_code": JIEZHOU, "reason": "随父母迁入解州镇"},
+    )
+    death = post(client, f"/applications/{died.pk}/death", {"died_on": "2026-08-08"})
+    after_move = post(
+        client,
+        f"/applications/{moved.pk}/bank",
+        {"bank_name": "中国银行", "bank_account": "6216610012345678", "account_holder": "child"},
+    )
+    assert after_move.status_code == 403
 
     assert move.status_code == 200
     out = move.json()
@@ -577,3 +582,52 @@ def test_a_guardians_list_runs_a_constant_number_of_queries(client, apply, guard
 
     assert client.get(url).json()["count"] == 11
     assert _queries(client, url) == few
+
+
+STRANGER_MESSAGE = (
+    "该孩子已有育儿补贴申请，每个孩子只能由一位父母或监护人申请一次。"
+    "如有疑问，请携带户口簿到孩子户籍所在地的乡镇（街道）便民服务中心"
+    "或县（市、区）卫生健康局咨询。"
+)
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_county"])
+def test_a_duplicate_tells_someone_else_only_that_it_exists_and_where_to_ask(
+    client, guardian, make_person, make_user, today, who
+):
+    """Issue 11, item 8: no number, date, channel or status of another family's application."""
+    client.force_login(guardian)
+    data = body()
+    first = post(client, "/applications", data).json()
+    if who == "stranger":
+        person = make_person(BEICHENG, name="陌生人", sex="F", birth=dt.date(1988, 8, 8))
+        user = make_user("stranger", User.Role.CITIZEN, (), person=person)
+        extra: dict[str, object] = {}
+    else:
+        user = make_user("pinglu_town", User.Role.TOWNSHIP_OFFICIAL, ("140829102",))
+        extra = {
+            "region_code": "140829102",
+            "applicant_name": "段卫东",
+            "applicant_resident_id": core_rules.resident_id_build(
+                "140829", dt.date(1990, 1, 2), 13
+            ),
+            "relation": "father",
+        }
+    client.force_login(user)
+
+    again = post(
+        client,
+        "/applications",
+        body(child_resident_id=data["child_resident_id"], birth_certificate="Q140555555", **extra),
+    )
+
+    assert again.status_code == 409
+    assert again.json() == {
+        "detail": STRANGER_MESSAGE,
+        "code": "duplicate",
+        "errors": [{"field": "child_resident_id", "message": STRANGER_MESSAGE}],
+    }
+    text = again.content.decode()
+    for secret in (str(first["id"]), "2026-10-20", "网上申请", "待乡镇审核"):
+        assert secret not in text
+    assert Application.objects.count() == 1

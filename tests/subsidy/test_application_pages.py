@@ -229,10 +229,43 @@ def test_a_second_application_for_the_same_child_is_refused_with_the_reason(
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert (
+    message = (
         f"该孩子已有育儿补贴申请（编号{existing.pk}，2026-10-20网上申请，当前状态：待乡镇审核）。"
-    ) in content
-    assert field_error("child_resident_id", "该孩子已有育儿补贴申请，不能重复申请。") in content
+        "每个孩子只能由一位父母或监护人申请一次；如需更改银行账号等信息，请联系户籍所在地乡镇。"
+    )
+    assert field_error("child_resident_id", message) in content
+    assert content.count("该孩子已有育儿补贴申请") == 1  # once, next to the field (item 22)
+    assert Application.objects.count() == 1
+
+
+def test_a_citizen_typing_another_familys_child_is_told_once_and_nothing_more(
+    client, apply, make_person, make_user, today
+):
+    """Issue 11, items 8 and 22: the message once, without the other application's details."""
+    existing = apply(dt.date(2024, 3, 15))
+    person = make_person(BEICHENG, name="陌生人", sex="F", birth=dt.date(1988, 8, 8))
+    client.force_login(make_user("stranger", User.Role.CITIZEN, (), person=person))
+
+    response = client.post(
+        APPLY,
+        form_data(
+            child_resident_id=existing.child.resident_id,
+            child_name=existing.child.name,
+            birth_certificate="Q149999999",
+        ),
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    message = (
+        "该孩子已有育儿补贴申请，每个孩子只能由一位父母或监护人申请一次。"
+        "如有疑问，请携带户口簿到孩子户籍所在地的乡镇（街道）便民服务中心"
+        "或县（市、区）卫生健康局咨询。"
+    )
+    assert field_error("child_resident_id", message) in content
+    assert content.count("该孩子已有育儿补贴申请") == 1
+    assert f"编号{existing.pk}" not in content
+    assert "待乡镇审核" not in content
     assert Application.objects.count() == 1
 
 

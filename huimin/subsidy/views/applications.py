@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from huimin.core import pages
 from huimin.core import rules as core_rules
-from huimin.core.errors import DomainError, Forbidden, InvalidInput
+from huimin.core.errors import DomainError, Duplicate, Forbidden, InvalidInput
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Person, Region, User
 from huimin.core.navigation import HomeStat
@@ -56,9 +56,10 @@ def _is_citizen(user: User) -> bool:
 
 
 def _form_errors(form: SubsidyForm, exc: DomainError) -> None:
-    """A service's messages on the form; a duplicate's or a refused step's message on top too,
-    since it says which application exists or what state it is in."""
-    pages.form_errors(form, exc, whole=not isinstance(exc, InvalidInput))
+    """A service's messages on the form; a refused step's message on top too, since it says
+    what state the application is in. A duplicate's message is shown once, next to the
+    child's ID (on top only when the form has no such field)."""
+    pages.form_errors(form, exc, whole=not isinstance(exc, (InvalidInput, Duplicate)))
 
 
 def _entitlement_text(application: Application) -> str:
