@@ -378,7 +378,7 @@ class RecognitionActionForm(CCForm):
 
     def __init__(self, *args: Any, actions: Sequence[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = list(actions)
+        self.fields["to_status"].choices = list(actions)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- classes

@@ -711,7 +711,7 @@ def recognition_list(request: AuthedRequest) -> HttpResponse:
 
 
 #: What the county's actions on a recognition in force are called on the page.
-RECOGNITION_ACTION_LABELS = {
+RECOGNITION_ACTION_LABELS: dict[str, str] = {
     InclusiveRecognition.Status.CORRECTING: _("限期整改（保留认定和运营补贴）"),
     InclusiveRecognition.Status.SUSPENDED: _("暂停运营补贴"),
     InclusiveRecognition.Status.REVOKED: _("撤销普惠认定"),

@@ -535,14 +535,14 @@ class _Story:
     def daily_publications(self) -> int:
         """The daily runs of the story's past days: each result is published by the run of
         the day it was completed (the demo day's own run has not happened yet)."""
-        days = sorted(
-            set(
-                Inspection.objects.filter(
-                    status=Inspection.Status.COMPLETED, inspected_on__lt=self.day
-                ).values_list("inspected_on", flat=True)
-            )
-        )
-        return sum(services.results_publish_due(on=day) for day in days)
+        days = {
+            day
+            for day in Inspection.objects.filter(
+                status=Inspection.Status.COMPLETED, inspected_on__lt=self.day
+            ).values_list("inspected_on", flat=True)
+            if day is not None
+        }
+        return sum(services.results_publish_due(on=day) for day in sorted(days))
 
     def _log(
         self,
