@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from huimin.core import rules as core_rules
+
 # --------------------------------------------------------------------------- classes (收托)
 
 
@@ -733,3 +735,70 @@ RULE_LABELS: dict[str, str] = {
 def compliance_evaluate(facts: InstitutionFacts) -> list[Finding]:
     """Every rule of RULES.md §2 applied to one institution's facts."""
     return [finding for check in RULES for finding in check(facts)]
+
+
+# --------------------------------------------------------------------------- plausible dates
+# Dates that cannot be are refused as the subsidy's forms refuse them (core's rules): no
+# enrolment before the child's birth or in the future, adults as guardians, a father's ID
+# showing a man and a mother's a woman, no hiring in the future.
+
+#: The sex a guardian's resident ID must show for the relation entered ("M"/"F"), as the
+#: subsidy's Relation.SEX; 其他监护人 may be either.
+GUARDIAN_SEX = {"父亲": "M", "母亲": "F", "祖父": "M", "外祖父": "M", "祖母": "F", "外祖母": "F"}
+
+
+def enrollment_problems(
+    *,
+    enrolled_on: dt.date,
+    agreement_signed_on: dt.date,
+    admission_check_on: dt.date,
+    child_birth: dt.date,
+    guardian_birth: dt.date,
+    guardian_sex: str,
+    relation: str,
+    same_person: bool,
+    today: dt.date,
+) -> dict[str, str]:
+    """What cannot be in an enrolment, by form field (empty when all can): the enrolment day
+    or the admission check after today, before 1950 or before the child's birth, the
+    agreement after today or before 1950; a guardian who is the child, not an adult today, or
+    whose ID shows the other sex than the relation says."""
+    problems = {}
+    for field_name, label, day, born in (
+        ("enrolled_on", "入托日期", enrolled_on, child_birth),
+        ("admission_check_on", "入托体检日期", admission_check_on, child_birth),
+        ("agreement_signed_on", "服务协议签订日期", agreement_signed_on, None),
+    ):
+        message = core_rules.event_date_problem(label, day, today=today, born=born, whose="幼儿")
+        if message:
+            problems[field_name] = message
+    if same_person:
+        problems["guardian_resident_id"] = (
+            "监护人不能是幼儿本人，请填写父母或其他监护人的身份证号。"
+        )
+        return problems
+    adult = core_rules.adult_problem("监护人", guardian_birth, today)
+    if adult:
+        problems["guardian_resident_id"] = adult
+    expected = GUARDIAN_SEX.get(relation)
+    if expected and guardian_sex != expected:
+        shown = "男性" if guardian_sex == "M" else "女性"
+        problems["guardian_relation"] = (
+            f"监护人的身份证号码显示为{shown}，与“{relation}”不符，请核对关系或监护人身份证号码。"
+        )
+    return problems
+
+
+def staff_date_problems(
+    *, hired_on: dt.date, left_on: dt.date | None = None, today: dt.date
+) -> dict[str, str]:
+    """What cannot be in a staff member's dates, by form field: hired or left after today or
+    before 1950 (the age at hiring is checked against the person's birth separately)."""
+    problems = {}
+    for field_name, label, day in (
+        ("hired_on", "入职日期", hired_on),
+        ("left_on", "离职日期", left_on),
+    ):
+        if day is not None and (message := core_rules.event_date_problem(label, day, today=today)):
+            problems[field_name] = message
+    return problems

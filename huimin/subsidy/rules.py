@@ -219,8 +219,8 @@ def quote_json(entitlement: Entitlement) -> dict[str, Any]:
 #: Review and confirmation by the township and the county: normally within 30 working days of
 #: the application (《育儿补贴制度管理规范（试行）》, RULES.md §4).
 REVIEW_WORKING_DAYS = 30
-#: An applicant is an adult parent or guardian (《民法典》第十七条、第二十七条).
-APPLICANT_MIN_AGE_YEARS = 18
+#: An applicant is an adult parent or guardian (《民法典》第十七条、第二十七条): core's rule.
+APPLICANT_MIN_AGE_YEARS = core_rules.ADULT_AGE_YEARS
 #: 出生医学证明编号: one capital letter and nine digits (e.g. Q140123456), as printed on the
 #: certificate since 2014. Configurable default: no national text on the format was found.
 BIRTH_CERTIFICATE_PATTERN = re.compile(r"[A-Z]\d{9}")
@@ -246,12 +246,8 @@ class ApplicationError(ValueError):
         self.message = message
 
 
-def age_years(birth_date: dt.date, on: dt.date) -> int:
-    """Whole years of age on a day (a 29 February birthday counts on 28 February)."""
-    years = on.year - birth_date.year
-    if (on.month, on.day) < (birth_date.month, birth_date.day):
-        years -= 1
-    return years
+#: Whole years of age on a day: core's one rule, shared with childcare's guardians and staff.
+age_years = core_rules.age_years
 
 
 def birth_certificate_normalize(raw: str) -> str:

@@ -403,7 +403,7 @@ def test_a_change_to_a_filed_institution_is_filed_again_and_omitted_fields_are_k
         (
             "/institutions",
             {**NEW_INSTITUTION, "name": "托育\x00中心"},
-            "请求参数有误：name：的值无效。",
+            "请求参数有误：name：含有不可见的控制字符，请删除后重新输入。",
         ),
         (
             "/institutions/{id}/staff",

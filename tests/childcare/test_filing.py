@@ -396,7 +396,9 @@ def test_editing_a_filed_institution_opens_one_change_filing(
         D(2026, 12, 2),
     )
     # a second edit while the change is open joins it; an edit that changes nothing is no edit
-    services.institution_update(actor=operator, institution_id=filed_institution.pk, phone="0359")
+    services.institution_update(
+        actor=operator, institution_id=filed_institution.pk, phone="03592021234"
+    )
     services.institution_update(actor=operator, institution_id=filed_institution.pk, capacity=150)
     assert Filing.objects.count() == 1
     services.filing_decide(actor=yanhu_official, filing_id=change.pk, acknowledge=True)

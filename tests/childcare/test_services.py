@@ -200,6 +200,7 @@ def test_a_child_enrolled_elsewhere_is_refused_until_withdrawn(
             other_class,
             guardian_resident_id=resident_id(D(1990, 1, 1)),
             guardian_name="王刚",
+            guardian_relation="父亲",
         )
     assert info.value.message == "王小宝已在托（本机构或其他机构），请先办理退托。"
     assert counts() == before  # not even the new guardian
