@@ -53,24 +53,7 @@ def demo_city(transactional_db: None) -> DemoContext:
     from huimin.core.demo import demo_city_build
 
     context = demo_city_build(seed=DEMO_SEED, scale="small", today=DEMO_TODAY, log=lambda s: None)
-    _calendar_reaches_ahead()
     return context
-
-
-def _calendar_reaches_ahead(days: int = 120) -> None:
-    """The pages work on the real date; a deadline they compute can reach into a year whose
-    holidays neither chinesecalendar nor an administrator has entered yet (late in 2026:
-    2027). An administrator would enter the State Council's notice; the browser tests enter
-    the plain week for such a year, so they keep testing the flows, not the calendar (its
-    refusal is tested in tests/core/test_calendar.py)."""
-    from django.utils import timezone
-
-    from huimin.core.models import HolidayYear
-    from huimin.core.selectors import holiday_years_known
-
-    year = (timezone.localdate() + dt.timedelta(days=days)).year
-    if year not in holiday_years_known():
-        HolidayYear.objects.create(year=year, notice="浏览器测试：按平常周计算（未录入放假通知）")
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The subsidy part of the demo city (育儿补贴), built after core's regions, accounts and people.
 
 ``small``: a few hundred applications across the 13 counties in every status — confirmed,
-waiting for the township or the county (some overdue, the newest without a deadline while
-next year's holiday calendar is unknown), refused with a reason — a hukou move, a move out
+waiting for the township or the county (some overdue, the newest with a provisional deadline
+while next year's holiday notice is not entered), refused with a reason — a hukou move, a move out
 of the city and a death; the 2025 batch paid (a few lines failed, with the bank's reason) and
 the 2026 batch built, waiting for the checker (finance2).
 
@@ -416,7 +416,7 @@ class _Builder:
         status: str | None = None,
     ) -> _Family:
         """A newer application the township or the county has still to decide; some are
-        overdue, the newest have no deadline while next year's calendar is unknown."""
+        overdue, the newest provisional while next year's notice is not entered."""
         rng = self.rng
         if days_ago is None:
             days_ago = rng.randint(48, 80) if rng.random() < 0.12 else rng.randint(0, 38)

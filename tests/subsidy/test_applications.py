@@ -38,14 +38,23 @@ def test_the_deadline_skips_the_national_day_holidays(apply, monkeypatch):
     assert application.deadline == dt.date(2026, 11, 12)
 
 
-def test_a_deadline_in_a_year_without_a_holiday_calendar_is_pending_not_guessed(apply, monkeypatch):
+def test_a_deadline_in_a_year_without_a_notice_is_provisional(apply, monkeypatch):
     monkeypatch.setattr(services, "today", lambda: dt.date(2026, 11, 29))
     monkeypatch.setattr("huimin.core.services.today", lambda: dt.date(2026, 11, 29))
     application = apply(dt.date(2024, 3, 15))
-    assert application.deadline is None
+    # from Sunday 11-29: 11-30..12-31 24 working days; 2027-01-01 off by the law; 01-04..08,
+    # 01-11
+    assert (application.deadline, application.deadline_provisional) == (
+        dt.date(2027, 1, 11),
+        True,
+    )
     clock = selectors.application_clock(application, today=dt.date(2026, 11, 29))
     assert clock is not None
-    assert (clock.deadline, clock.working_days_left, clock.pending_year) == (None, None, 2027)
+    assert (clock.deadline, clock.working_days_left, clock.pending_year) == (
+        dt.date(2027, 1, 11),
+        30,
+        None,
+    )
 
 
 def test_an_application_past_its_deadline_is_flagged_overdue(apply, township):

@@ -7,9 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from huimin.core.models import HolidayDay, HolidayYear
 from huimin.subsidy import services
-from huimin.subsidy.models import PaymentBatch, PaymentLine
+from huimin.subsidy.models import Application, PaymentBatch, PaymentLine
 
 
 def _quote(birth_date: str) -> str:
@@ -166,26 +165,18 @@ def _daily() -> str:
     return out.getvalue()
 
 
-def test_subsidy_daily_fills_a_deadline_once_the_2027_holidays_are_entered(apply, monkeypatch):
-    # 30 working days after 2026-11-27 end in 2027, whose holidays nobody has entered yet
+def test_subsidy_daily_fills_a_deadline_stored_empty_before_the_provisional_calendar(
+    apply, monkeypatch
+):
+    # 30 working days after 2026-11-27 end in 2027, whose notice nobody has entered yet: an
+    # application stored before ADR 0010 waited without a deadline
     monkeypatch.setattr(services, "today", lambda: dt.date(2026, 11, 27))
     application = apply()
-    assert application.deadline is None
+    assert (application.deadline, application.deadline_provisional) == (dt.date(2027, 1, 11), True)
+    Application.objects.filter(pk=application.pk).update(deadline=None, deadline_provisional=False)
 
-    assert _daily() == (
-        "补填办结时限：0 份申请\n"
-        "仍有 1 份待审核申请暂无办结时限：其期限落在2027年，该年的节假日安排尚未录入。"
-        "请系统管理员在“节假日安排”中录入国务院办公厅公布的放假安排，之后再次运行本命令。\n"
-    )
-    application.refresh_from_db()
-    assert application.deadline is None
-
-    year = HolidayYear.objects.create(year=2027, notice="国办发明电〔2026〕7号")
-    HolidayDay.objects.create(holiday_year=year, date=dt.date(2027, 1, 1), name="元旦")
     assert _daily() == "补填办结时限：1 份申请\n所有待审核申请都已有办结时限。\n"
     application.refresh_from_db()
-    assert application.deadline == dt.date(2027, 1, 11)
+    assert (application.deadline, application.deadline_provisional) == (dt.date(2027, 1, 11), True)
 
     assert _daily() == "补填办结时限：0 份申请\n所有待审核申请都已有办结时限。\n"
-    application.refresh_from_db()
-    assert application.deadline == dt.date(2027, 1, 11)

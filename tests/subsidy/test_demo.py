@@ -56,13 +56,14 @@ def test_the_small_demo_has_applications_in_every_status_across_the_counties(sma
     )
 
 
-def test_the_demo_township_official_has_overdue_and_undated_applications(small_demo):
+def test_the_demo_township_official_has_overdue_and_provisional_applications(small_demo):
     desk = Application.objects.filter(region__code=BEICHENG, status="submitted")
     assert desk.count() >= len(BEICHENG_DESK)
     overdue = desk.filter(deadline__lt=DEMO_TODAY)
     assert overdue.count() >= 2
-    # submitted on the demo day: its 30 working days end in 2027, whose calendar is unknown
-    assert desk.filter(submitted_on=DEMO_TODAY, deadline__isnull=True).count() == 1
+    # submitted on the demo day: its 30 working days end in 2027, whose notice is not entered
+    assert desk.filter(submitted_on=DEMO_TODAY, deadline_provisional=True).count() == 1
+    assert not desk.filter(deadline__isnull=True).exists()
 
 
 def test_every_refusal_has_its_reason_and_every_confirmation_two_decisions(small_demo):

@@ -211,8 +211,8 @@ def _written(application: Application) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("day", "deadline"),
-    [(dt.date(2026, 10, 20), dt.date(2026, 12, 1)), (dt.date(2026, 11, 29), None)],
-    ids=["calendar known", "calendar of 2027 unknown"],
+    [(dt.date(2026, 10, 20), dt.date(2026, 12, 1)), (dt.date(2026, 11, 29), dt.date(2027, 1, 11))],
+    ids=["calendar known", "provisional 2027"],
 )
 def test_an_imported_application_is_written_as_application_submit_writes_it(
     township, monkeypatch, day, deadline

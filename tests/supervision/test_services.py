@@ -449,7 +449,7 @@ def test_a_result_past_its_publication_date_is_flagged_until_a_run_publishes_it(
     )
 
 
-def test_publication_date_is_conservative_when_the_calendar_is_unknown(svc_world, monkeypatch):
+def test_publication_date_in_a_year_without_a_notice_is_provisional(svc_world, monkeypatch):
     today = dt.date(2026, 12, 15)
     monkeypatch.setattr(services, "today", lambda: today)
     plan = _drawn(svc_world, target_count=1)
@@ -463,7 +463,11 @@ def test_publication_date_is_conservative_when_the_calendar_is_unknown(svc_world
         actor=inspection.crew.first().inspector, inspection_id=inspection.pk, inspected_on=today
     )
     assert not HolidayYear.objects.filter(year=2027).exists()
-    assert inspection.publish_due == dt.date(2027, 1, 4)  # 20 calendar days, never later
+    # 12-16..31: 12 working days; 2027-01-01 off by the law; 01-04..08, 01-11..13: 20
+    assert (inspection.publish_due, inspection.publish_due_provisional) == (
+        dt.date(2027, 1, 13),
+        True,
+    )
 
 
 # --------------------------------------------------------------------------- rectification
