@@ -130,7 +130,7 @@ def person_list_for_user(*, user: User, filters: PersonFilters | None = None) ->
         qs = within_region(qs, user=user, code=filters.region)
     if filters.q:
         term = filters.q.strip()
-        qs = qs.filter(Q(name__contains=term) | Q(resident_id=term.upper()))
+        qs = qs.filter(Q(name__contains=term) | Q(resident_id=rules.typed_number(term).upper()))
     if filters.sex:
         qs = qs.filter(sex=filters.sex)
     if filters.status:

@@ -115,8 +115,8 @@ def application_list_for_user(
         qs = qs.filter(
             Q(child__name__contains=term)
             | Q(applicant__name__contains=term)
-            | Q(child__resident_id=term.upper())
-            | Q(applicant__resident_id=term.upper())
+            | Q(child__resident_id=core_rules.typed_number(term).upper())
+            | Q(applicant__resident_id=core_rules.typed_number(term).upper())
         )
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -249,7 +249,8 @@ def batch_lines(batch: PaymentBatch, filters: LineFilters | None = None) -> Quer
         qs = qs.filter(region__path__startswith=_path_of(filters.region))
     if filters.q:
         term = filters.q.strip()
-        qs = qs.filter(Q(account_name__contains=term) | Q(child__resident_id=term.upper()))
+        number = core_rules.typed_number(term).upper()
+        qs = qs.filter(Q(account_name__contains=term) | Q(child__resident_id=number))
     return qs.select_related("child", "region", "region__parent").order_by("id")
 
 

@@ -159,3 +159,11 @@ def test_an_import_cell_with_a_control_character_is_a_row_error():
     assert rows[0].errors == [imports.RowError(2, "姓名", rules.CONTROL_CHARACTERS_MESSAGE)]
     assert rows[0].read("姓名", imports.required) is None
     assert len(rows[0].errors) == 1
+
+
+def test_a_full_width_resident_id_finds_the_person(client, wanrong_official, wanrong_person):
+    client.force_login(wanrong_official)
+
+    found = client.get("/api/people", {"q": wanrong_person.resident_id.translate(FULL_WIDTH)})
+
+    assert [item["id"] for item in found.json()["items"]] == [wanrong_person.pk]

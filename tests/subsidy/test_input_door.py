@@ -39,3 +39,45 @@ def test_a_subsidy_application_typed_in_full_width_is_stored_plain(client, guard
         application.bank_account,
         application.phone,
     ) == (child, "Q140123456", "6228480012345678901", "13835901234")
+
+
+def test_a_roster_typed_in_full_width_and_arabic_indic_digits_is_imported_plain(township, today):
+    from huimin.subsidy.imports import roster_import
+
+    from .test_roster_import import MOTHER, rid, row, xlsx
+
+    child = rid(dt.date(2025, 6, 1))
+    content = xlsx(
+        [
+            row(
+                "张一",
+                child.translate(FULL_WIDTH),
+                "Ｑ１４００００１０１",
+                申请人身份证号=MOTHER.translate(FULL_WIDTH),
+                银行账号="٦٢٢٨ ٤٨٠٠ ١٢٣٤ ٥٦٧٨ ٩٠١",
+                联系电话="１３８－３５９０－１２３４",
+            )
+        ]
+    )
+
+    roster_import(actor=township, content=content)
+
+    application = Application.objects.get()
+    assert (
+        application.child.resident_id,
+        application.applicant.resident_id,
+        application.birth_certificate,
+        application.bank_account,
+        application.phone,
+    ) == (child, MOTHER, "Q140000101", "6228480012345678901", "13835901234")
+
+
+def test_a_full_width_resident_id_finds_the_application_in_the_list(client, apply, county):
+    application = apply(child_name="王小明")
+    client.force_login(county)
+
+    found = client.get(
+        "/api/subsidy/applications", {"q": application.child.resident_id.translate(FULL_WIDTH)}
+    )
+
+    assert [item["id"] for item in found.json()["items"]] == [application.pk]
