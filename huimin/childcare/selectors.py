@@ -145,6 +145,15 @@ def institution_get_for_user(*, user: User, institution_id: int) -> Institution:
         raise NotFound() from None
 
 
+def roster_institution_for_user(*, user: User, institution_id: int) -> Institution:
+    """An institution whose children and staff the user may read by name: its operator, the
+    county that files it, an inspector — not everyone who may see the institution (an outside
+    evaluator sees its basics only). Raises Forbidden, NotFound."""
+    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    _require(user, core_rules.Perm.ROSTER_VIEW)
+    return institution
+
+
 def institution_of_operator(user: User) -> Institution | None:
     return Institution.objects.filter(operators__user=user).first()
 
@@ -459,12 +468,13 @@ def operating_subsidy_for_user(
 
 
 def class_list_for_user(*, user: User, institution_id: int) -> QuerySet[CareClass]:
-    return class_list(institution_get_for_user(user=user, institution_id=institution_id))
+    """Classes with their carers by name: a roster."""
+    return class_list(roster_institution_for_user(user=user, institution_id=institution_id))
 
 
 def class_get_for_user(*, user: User, class_id: int) -> CareClass:
     """One class in scope with its children and carers counted, else NotFound."""
-    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    _require(user, core_rules.Perm.ROSTER_VIEW)
     row = (
         CareClass.objects.filter(pk=class_id, institution__in=institution_scope(user))
         .select_related("institution")
@@ -478,7 +488,7 @@ def class_get_for_user(*, user: User, class_id: int) -> CareClass:
 def enrollment_list_for_user(
     *, user: User, institution_id: int, active_only: bool = True
 ) -> QuerySet[Enrollment]:
-    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    institution = roster_institution_for_user(user=user, institution_id=institution_id)
     return enrollment_list(institution, active_only=active_only).order_by(
         "care_class__name", "child__name", "id"
     )
@@ -498,7 +508,7 @@ def enrollment_class_for_user(*, user: User, institution_id: int, class_id: int)
 def staff_list_for_user(
     *, user: User, institution_id: int, active_only: bool = True
 ) -> QuerySet[Staff]:
-    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    institution = roster_institution_for_user(user=user, institution_id=institution_id)
     return staff_list(institution, active_only=active_only)
 
 
@@ -746,7 +756,7 @@ def recognition_queue_for_user(
 
 
 def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
-    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    _require(user, core_rules.Perm.ROSTER_VIEW)
     try:
         return Enrollment.objects.select_related("institution", "child", "care_class").get(
             pk=enrollment_id, institution__in=institution_scope(user)
@@ -756,7 +766,7 @@ def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
 
 
 def staff_get_for_user(*, user: User, staff_id: int) -> Staff:
-    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    _require(user, core_rules.Perm.ROSTER_VIEW)
     try:
         return Staff.objects.select_related("institution", "person").get(
             pk=staff_id, institution__in=institution_scope(user)

@@ -301,9 +301,14 @@ def _tab_context(
     return {"timeline": core_timeline_for_user(user=user, obj=institution)}
 
 
+#: Tabs that list children or staff by name, and the permission each needs.
+TAB_PERMS = {"care": Perm.ROSTER_VIEW, "staff": Perm.ROSTER_VIEW, "history": Perm.AUDIT_VIEW}
+
+
 def _tabs_for(user: User) -> list[tuple[str, Any]]:
-    """The history tab only for roles that may read audit trails."""
-    return [(k, label) for k, label in TABS if k != "history" or user.can(Perm.AUDIT_VIEW)]
+    """The rosters only for roles that keep or check them (not an outside evaluator), the
+    history only for roles that may read audit trails."""
+    return [(k, label) for k, label in TABS if k not in TAB_PERMS or user.can(TAB_PERMS[k])]
 
 
 @login_required
@@ -313,9 +318,9 @@ def institution_detail(request: AuthedRequest, institution_id: int) -> HttpRespo
     today = _today()
     calendar = WorkdayCalendar()  # one per request: each year's overrides are read once
     tabs = _tabs_for(user)
-    tab = request.GET.get("tab", "care")
+    tab = request.GET.get("tab", tabs[0][0])
     if tab not in dict(tabs):
-        tab = "care"
+        tab = tabs[0][0]
     context: dict[str, Any] = {
         "institution": institution,
         "tabs": tabs,
@@ -1190,8 +1195,8 @@ def institution_import(request: AuthedRequest, institution_id: int, kind: str) -
 
 @login_required
 def institution_children_export(request: AuthedRequest, institution_id: int) -> HttpResponse:
-    """The institution's children as .xlsx, resident IDs masked."""
-    institution = selectors.institution_get_for_user(
+    """The institution's children as .xlsx, resident IDs masked; for roles that may read rosters."""
+    institution = selectors.roster_institution_for_user(
         user=request.user, institution_id=institution_id
     )
     rows = (
@@ -1232,8 +1237,8 @@ def institution_children_export(request: AuthedRequest, institution_id: int) -> 
 
 @login_required
 def institution_staff_export(request: AuthedRequest, institution_id: int) -> HttpResponse:
-    """The institution's staff as .xlsx, resident IDs masked."""
-    institution = selectors.institution_get_for_user(
+    """The institution's staff as .xlsx, resident IDs masked; for roles that may read rosters."""
+    institution = selectors.roster_institution_for_user(
         user=request.user, institution_id=institution_id
     )
     rows = (

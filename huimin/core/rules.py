@@ -349,6 +349,7 @@ class Perm(StrEnum):
     FILING_DECIDE = "filing.decide"
     RECOGNITION_DECIDE = "recognition.decide"
     PRICE_CAP_MANAGE = "price_cap.manage"
+    ROSTER_VIEW = "institution.roster"  # an institution's children and staff, by name
     # subsidy
     SUBSIDY_APPLY = "subsidy.apply"  # a guardian applies for their own child
     SUBSIDY_VIEW = "subsidy.view"
@@ -366,87 +367,107 @@ class Perm(StrEnum):
     COMPLAINT_RECORD = "complaint.record"  # record complaints about institutions
 
 
-_OFFICIAL = {
-    Perm.PERSON_VIEW,
-    Perm.PERSON_EDIT,
-    Perm.PERSON_UNMASK,
-    Perm.PERSON_EXPORT,
-    Perm.REGION_VIEW,
-    Perm.AUDIT_VIEW,
+#: What each role may do and why (least privilege, PIPL): one line per grant, its reason
+#: beside it; a grant nobody can give a reason for does not belong here. *Where* a role may
+#: do it is its regions (and, for operators and citizens, what they own). Later modules add
+#: their grants here with their reasons. Reviewed for issue 11, item 24.
+GRANTS: dict[Role, dict[Perm, str]] = {
+    Role.CITY_ADMIN: {
+        Perm.PERSON_VIEW: "handles the cases counties escalate and records that span counties",
+        Perm.PERSON_EDIT: "corrects a record two counties dispute (a move between counties)",
+        Perm.PERSON_UNMASK: "checks a suspected double registration across counties; logged",
+        Perm.PERSON_EXPORT: "the city's registry returns to the province",
+        Perm.REGION_VIEW: "region pickers and filters",
+        Perm.AUDIT_VIEW: "oversees how counties handled a record",
+        Perm.CALENDAR_MANAGE: "enters the State Council's yearly holiday notice",
+        Perm.INSTITUTION_VIEW: "city oversight of institutions and their compliance ranking",
+        Perm.PRICE_CAP_MANAGE: "the city publishes the inclusive price caps",
+        Perm.SUBSIDY_VIEW: "city dashboard and oversight of the counties' subsidy work",
+        Perm.SUPERVISION_VIEW: "city oversight of inspections, letters and credit",
+        Perm.DRAW_MANAGE: "runs city-wide double-random draws and publishes results",
+        Perm.COMPLAINT_RECORD: "complaints received by the city (e.g. the 12345 hotline)",
+        # no ROSTER_VIEW: the city's oversight needs counts, not children's and staff names
+    },
+    Role.COUNTY_OFFICIAL: {
+        Perm.PERSON_VIEW: "the county's registry: applicants, children, guardians, staff",
+        Perm.PERSON_EDIT: "corrects a registry record of the county",
+        Perm.PERSON_UNMASK: "checks an ID card against the record at the counter; logged",
+        Perm.PERSON_EXPORT: "the county's registry returns; masked",
+        Perm.REGION_VIEW: "region pickers and filters",
+        Perm.AUDIT_VIEW: "answers for the county's decisions: reads their history",
+        Perm.INSTITUTION_VIEW: "the county files and supervises its institutions",
+        Perm.ROSTER_VIEW: "checks enrolment and staff when deciding filings and recognitions",
+        Perm.FILING_DECIDE: "the county health commission acknowledges filings",
+        Perm.RECOGNITION_DECIDE: "the county recognises inclusive institutions",
+        Perm.SUBSIDY_VIEW: "the county confirms applications and answers for them",
+        Perm.SUBSIDY_ENTER: "enters applications brought to the county's counter",
+        Perm.SUBSIDY_CONFIRM: "county confirmation (县级确认)",
+        Perm.SUBSIDY_CHANGE: "records hukou moves and deaths",
+        Perm.SUPERVISION_VIEW: "the county's inspections, letters and credit",
+        Perm.DRAW_MANAGE: "runs the county's double-random draws and publishes results",
+        Perm.COMPLAINT_RECORD: "records and decides complaints about the county's institutions",
+    },
+    Role.TOWNSHIP_OFFICIAL: {
+        Perm.PERSON_VIEW: "finds the guardian and child of an application",
+        Perm.PERSON_EDIT: "corrects a resident's contact details at the counter",
+        Perm.PERSON_UNMASK: "checks an ID card against the record at the counter; logged",
+        Perm.REGION_VIEW: "region pickers and filters",
+        Perm.AUDIT_VIEW: "reads the history of the applications it reviews",
+        Perm.INSTITUTION_VIEW: "tells parents which filed institutions serve the township",
+        Perm.SUBSIDY_VIEW: "the township's applications",
+        Perm.SUBSIDY_ENTER: "enters applications on a guardian's behalf (代办), rosters",
+        Perm.SUBSIDY_REVIEW: "township review (乡镇审核)",
+        Perm.SUBSIDY_CHANGE: "records hukou moves and deaths it learns of first",
+        # no PERSON_EXPORT (its lists are on the page), no SUPERVISION_VIEW (not its work:
+        # results are public on 抽查结果公示), no ROSTER_VIEW (not its institutions' keeper)
+    },
+    Role.OPERATOR: {
+        Perm.REGION_VIEW: "picks the township when registering the institution",
+        Perm.INSTITUTION_VIEW: "its own institution (ownership)",
+        Perm.INSTITUTION_MANAGE: "keeps its own institution's records",
+        Perm.ROSTER_VIEW: "its own children and staff",
+        Perm.SUPERVISION_VIEW: "its own inspections, letters and credit",
+        Perm.RECTIFY: "sends rectification evidence for its own letters",
+    },
+    Role.INSPECTOR: {
+        Perm.REGION_VIEW: "region filters",
+        Perm.INSTITUTION_VIEW: "the institution it is sent to inspect",
+        # TODO(issue 11, item 24): narrow to the institutions of assigned inspections
+        Perm.ROSTER_VIEW: "checks staff certificates and class sizes on site",
+        Perm.SUPERVISION_VIEW: "the inspections it was drawn for",
+        Perm.INSPECT: "records inspections, issues letters, judges rectification",
+    },
+    Role.EVALUATOR: {
+        # An outside expert: the basics of an institution an evaluation will need; no
+        # children's or staff rosters, no exports, no compliance runs. The demonstration
+        # module will narrow this to the evaluations assigned to them.
+        Perm.REGION_VIEW: "region filters",
+        Perm.INSTITUTION_VIEW: "the basics (name, type, capacity, status) of institutions",
+    },
+    Role.FINANCE: {
+        Perm.PERSON_VIEW: "checks the payee of a failed payment",
+        Perm.PERSON_UNMASK: "compares a payee's account with the bank's return; logged",
+        Perm.REGION_VIEW: "region filters of batches",
+        Perm.SUBSIDY_VIEW: "the applications a batch pays",
+        Perm.BATCH_MAKE: "makes and runs payment batches, writes the bank file",
+        Perm.BATCH_CHECK: "approves a batch someone else made (maker–checker)",
+        # no PERSON_EXPORT: the bank file is its export, written and logged by BATCH_MAKE
+    },
+    Role.ADJUSTER: {Perm.REGION_VIEW: "region filters (its module is not built yet)"},
+    Role.FEDERATION: {
+        # the disability module is not built yet: no editing, no full numbers until it is
+        Perm.PERSON_VIEW: "finds the household of a home visit (masked)",
+        Perm.REGION_VIEW: "region filters",
+    },
+    Role.DOCTOR: {Perm.REGION_VIEW: "region filters (its module is not built yet)"},
+    Role.CITIZEN: {
+        Perm.PERSON_VIEW: "their own record (ownership), unmasked, without an export",
+        Perm.SUBSIDY_APPLY: "applies for their own child",
+    },
 }
 
-#: What each role may do; *where* it may do it is its regions (and, for operators and
-#: citizens, what they own). Later modules add their permissions here.
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.CITY_ADMIN: frozenset(
-        _OFFICIAL
-        | {
-            Perm.CALENDAR_MANAGE,
-            Perm.INSTITUTION_VIEW,
-            Perm.PRICE_CAP_MANAGE,
-            Perm.SUBSIDY_VIEW,
-            Perm.SUPERVISION_VIEW,
-            Perm.DRAW_MANAGE,
-            Perm.COMPLAINT_RECORD,
-        }
-    ),
-    Role.COUNTY_OFFICIAL: frozenset(
-        _OFFICIAL
-        | {
-            Perm.INSTITUTION_VIEW,
-            Perm.FILING_DECIDE,
-            Perm.RECOGNITION_DECIDE,
-            Perm.SUBSIDY_VIEW,
-            Perm.SUBSIDY_ENTER,
-            Perm.SUBSIDY_CONFIRM,
-            Perm.SUBSIDY_CHANGE,
-            Perm.SUPERVISION_VIEW,
-            Perm.DRAW_MANAGE,
-            Perm.COMPLAINT_RECORD,
-        }
-    ),
-    Role.TOWNSHIP_OFFICIAL: frozenset(
-        _OFFICIAL
-        | {
-            Perm.INSTITUTION_VIEW,
-            Perm.SUBSIDY_VIEW,
-            Perm.SUBSIDY_ENTER,
-            Perm.SUBSIDY_REVIEW,
-            Perm.SUBSIDY_CHANGE,
-            Perm.SUPERVISION_VIEW,
-        }
-    ),
-    Role.OPERATOR: frozenset(
-        {
-            Perm.REGION_VIEW,
-            Perm.INSTITUTION_VIEW,
-            Perm.INSTITUTION_MANAGE,
-            Perm.SUPERVISION_VIEW,
-            Perm.RECTIFY,
-        }
-    ),
-    Role.INSPECTOR: frozenset(
-        {Perm.REGION_VIEW, Perm.INSTITUTION_VIEW, Perm.SUPERVISION_VIEW, Perm.INSPECT}
-    ),
-    Role.EVALUATOR: frozenset({Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
-    Role.FINANCE: frozenset(
-        {
-            Perm.PERSON_VIEW,
-            Perm.PERSON_UNMASK,
-            Perm.PERSON_EXPORT,
-            Perm.REGION_VIEW,
-            Perm.SUBSIDY_VIEW,
-            Perm.BATCH_MAKE,
-            Perm.BATCH_CHECK,
-        }
-    ),
-    Role.ADJUSTER: frozenset({Perm.REGION_VIEW}),
-    Role.FEDERATION: frozenset(
-        {Perm.PERSON_VIEW, Perm.PERSON_EDIT, Perm.PERSON_UNMASK, Perm.REGION_VIEW}
-    ),
-    Role.DOCTOR: frozenset({Perm.REGION_VIEW}),
-    # A citizen sees their own record (ownership), unmasked, without an export.
-    Role.CITIZEN: frozenset({Perm.PERSON_VIEW, Perm.SUBSIDY_APPLY}),
+    role: frozenset(grants) for role, grants in GRANTS.items()
 }
 
 

@@ -1,0 +1,75 @@
+"""Least privilege (issue 11, item 24): an outside evaluator sees an institution's basics but
+not its children's or staff rosters — no care or staff tab, no roster export, no roster API —
+while the operator and the county keep them."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from huimin.core.models import User
+
+API = "/api/childcare"
+
+
+@pytest.fixture
+def evaluator(make_user) -> User:
+    return make_user("evaluator", User.Role.EVALUATOR, ("140800",), full_name="杨慧")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def roster_urls(institution, toddler_class, enrollment) -> list[str]:
+    return [
+        reverse("childcare_children_export", args=[institution.pk]),
+        reverse("childcare_staff_export", args=[institution.pk]),
+        f"{API}/institutions/{institution.pk}/enrollments",
+        f"{API}/institutions/{institution.pk}/staff",
+        f"{API}/institutions/{institution.pk}/classes",
+    ]
+
+
+def test_an_evaluator_sees_the_basics_but_no_roster(evaluator, institution, toddler_class, enrol):
+    child = enrol(toddler_class, name="张一")
+    client = client_for(evaluator)
+
+    page = client.get(reverse("childcare_institution_detail", args=[institution.pk]))
+    basics = client.get(f"{API}/institutions/{institution.pk}")
+    refused = {
+        url: client.get(url).status_code for url in roster_urls(institution, toddler_class, child)
+    }
+    care_tab = client.get(
+        reverse("childcare_institution_detail", args=[institution.pk]), {"tab": "care"}
+    )
+
+    assert (page.status_code, basics.status_code) == (200, 200)
+    assert basics.json()["name"] == "盐湖区综合托育服务中心"
+    assert [k for k, _label in page.context["tabs"]] == ["health", "safety"]
+    assert page.context["tab"] == "health"
+    assert care_tab.context["tab"] == "health"
+    content = page.content.decode() + care_tab.content.decode()
+    assert "张一" not in content
+    assert "刘芳" not in content  # a caregiver
+    assert set(refused.values()) == {403}
+
+
+@pytest.mark.parametrize("who", ["operator", "yanhu_official"])
+def test_the_operator_and_the_county_keep_the_rosters(
+    request, who, institution, toddler_class, enrol
+):
+    child = enrol(toddler_class, name="张一")
+    client = client_for(request.getfixturevalue(who))
+
+    statuses = {
+        url: client.get(url).status_code for url in roster_urls(institution, toddler_class, child)
+    }
+    page = client.get(reverse("childcare_institution_detail", args=[institution.pk]))
+
+    assert set(statuses.values()) == {200}
+    assert [k for k, _label in page.context["tabs"]][:2] == ["care", "health"]
+    assert "张一" in page.content.decode()
