@@ -66,7 +66,8 @@ ComplaintStatus = Literal["open", "substantiated", "unfounded"]
 CategoryValue = Literal["food", "hygiene", "fire", "admission", "care", "health", "safety", "staff"]
 InstitutionKind = Literal["independent", "kindergarten", "employer", "community"]
 LevelValue = Literal["A", "B", "C", "D"]
-Text500 = Annotated[str, Field(max_length=500)]
+#: Text of a body or a multipart form: no control character (core's rule), 500 at most.
+Text500 = Annotated[QueryText, Field(max_length=500)]
 
 
 def _names(crew: Any) -> list[str]:

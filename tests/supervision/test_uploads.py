@@ -62,3 +62,22 @@ def test_a_photo_is_served_inline_as_an_image_with_nosniff(client, api_setup):  
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("inline")
+
+
+def test_a_note_with_a_control_character_is_refused_with_the_evidence(client, api_setup):  # noqa: F811
+    plan = drawn_plan(api_setup)
+    inspection = plan.inspections.get(institution=api_setup.institutions[0])
+    completed(client, api_setup, inspection, "rectify")
+    letter = OpinionLetter.objects.get(inspection=inspection)
+    client.force_login(api_setup.operator)
+
+    response = client.post(
+        f"{API}/letters/{letter.pk}/evidence",
+        {"note": "已整改\x1b", "file": SimpleUploadedFile("整改.png", image_bytes("PNG"))},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "form.note", "message": "note：含有不可见的控制字符，请删除后重新输入"}
+    ]
+    assert not Evidence.objects.exists()
