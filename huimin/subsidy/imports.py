@@ -243,7 +243,7 @@ class _Places:
             )
 
     def resolve(self, value: object) -> Region:
-        text = cell_text(value).replace(" ", "")
+        text = core_rules.typed_number(cell_text(value))  # a code may be typed full-width
         if not text:
             raise CellError("必填，请填写乡镇（街道）或村（社区）的名称或区划代码。")
         if text in self.by_code:
@@ -610,7 +610,9 @@ def _parse(actor: User, content: bytes) -> tuple[list[_Line], list[RowError]]:
     if not rows:
         raise ImportRejected([RowError(2, ROW_COLUMN, "文件中没有数据行，请在列名下方逐行填写。")])
     places = _Places(actor)
-    places.load_codes(cell_text(row.values.get("户籍所在地")).replace(" ", "") for row in rows)
+    places.load_codes(
+        core_rules.typed_number(cell_text(row.values.get("户籍所在地"))) for row in rows
+    )
     errors: list[RowError] = []
     lines: list[_Line] = []
     for row in rows:

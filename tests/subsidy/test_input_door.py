@@ -33,6 +33,7 @@ def test_a_subsidy_application_typed_in_full_width_is_stored_plain(client, guard
 
     assert response.status_code == 201, response.json()
     application = Application.objects.get()
+    assert application.region.code == "140802100"
     assert (
         application.child.resident_id,
         application.birth_certificate,
@@ -56,6 +57,7 @@ def test_a_roster_typed_in_full_width_and_arabic_indic_digits_is_imported_plain(
                 申请人身份证号=MOTHER.translate(FULL_WIDTH),
                 银行账号="٦٢٢٨ ٤٨٠٠ ١٢٣٤ ٥٦٧٨ ٩٠١",
                 联系电话="１３８－３５９０－１２３４",
+                户籍所在地="１４０８０２１００",
             )
         ]
     )
@@ -63,6 +65,7 @@ def test_a_roster_typed_in_full_width_and_arabic_indic_digits_is_imported_plain(
     roster_import(actor=township, content=content)
 
     application = Application.objects.get()
+    assert application.region.code == "140802100"
     assert (
         application.child.resident_id,
         application.applicant.resident_id,
