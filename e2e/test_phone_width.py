@@ -1,9 +1,10 @@
 """Phones: at a 390×844 viewport no page is wider than the screen.
 
-The citizen, the operator and a visitor who is not logged in open every page of their menu,
-and from each of those one page of every kind its links lead to (a record, a tab, a form), and
-the document's ``scrollWidth`` is at most 390 px: the menu collapses behind a button, tables
-scroll inside their own box. The widths measured are written to
+The citizen, the operator and a visitor who is not logged in — and the county, township,
+inspector and finance officials too — open every page of their menu, and from each of those
+one page of every kind its links lead to (a record, a tab, a form), and the document's
+``scrollWidth`` is at most 390 px: the menu collapses behind a button, tables scroll inside
+their own box. The widths measured are written to
 ``e2e/screenshots/phone_widths.txt``; screenshots of the pages a newcomer meets first are saved
 as ``e2e/screenshots/phone-*.png``.
 """
@@ -203,3 +204,14 @@ def test_the_menu_is_folded_behind_a_button_on_a_phone(phone: Page, demo_city: D
     menu.get_by_role("link", name="诚信评价").click()
     phone.wait_for_url("**/supervision/credit/**")
     expect(phone.locator("nav.side")).to_be_hidden()
+
+
+@pytest.mark.parametrize("username", ["yanhu", "beicheng", "inspector", "finance"])
+def test_the_officials_pages_fit_a_phone_too(
+    phone: Page, demo_city: DemoContext, live_server: LiveServer, username: str
+) -> None:
+    _log_in(phone, username)
+    widths = _survey(phone, _menu_urls(phone), live_server.url)
+    _record(username, widths)
+
+    assert _too_wide(widths) == {}
