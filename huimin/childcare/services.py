@@ -92,9 +92,10 @@ def _invalid(field: str, message: str) -> InvalidInput:
 
 
 def _not_future(field: str, label: str, day: dt.date | None) -> None:
-    """Records and check dates describe what happened: none lies after today."""
-    if day is not None and day > today():
-        raise _invalid(field, f"{label}{day}晚于今天，不能登记未来的日期。")
+    """Records and check dates describe what happened: none lies after today, nor before the
+    earliest date a record can have (core's rule)."""
+    if day is not None and (message := core_rules.event_date_problem(label, day, today=today())):
+        raise _invalid(field, message)
 
 
 # --------------------------------------------------------------------------- compliance
@@ -914,6 +915,8 @@ def enrollment_withdraw(*, actor: User, enrollment_id: int, on: dt.date, reason:
         raise _invalid("reason", "请填写退托原因。")
     with transaction.atomic():
         enrollment = _enrollment(actor, enrollment_id)
+        if on < enrollment.enrolled_on:
+            raise _invalid("on", f"退托日期{on}早于入托日期{enrollment.enrolled_on}，请核对。")
         record_transition(
             obj=enrollment,
             allowed=ENROLLMENT_TRANSITIONS,

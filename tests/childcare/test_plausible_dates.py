@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 
 from huimin.childcare import services
-from huimin.childcare.models import Enrollment, Staff
+from huimin.childcare.models import Enrollment, OutdoorActivity, Staff
 from huimin.core.errors import InvalidInput
 from huimin.core.models import Person
 
@@ -165,3 +165,26 @@ def test_a_staff_member_cannot_leave_in_the_future(operator, institution, hire):
     assert info.value.field_errors == {"left_on": "离职日期2099-01-01晚于今天，请核对。"}
     staff.refresh_from_db()
     assert staff.left_on is None
+
+
+def test_a_withdrawal_before_the_enrolment_is_refused(operator, toddler_class):
+    enrollment = _enrol(operator, toddler_class)
+
+    with pytest.raises(InvalidInput) as info:
+        services.enrollment_withdraw(
+            actor=operator, enrollment_id=enrollment.pk, on=dt.date(2026, 11, 15), reason="转园"
+        )
+
+    assert info.value.field_errors == {"on": "退托日期2026-11-15早于入托日期2026-11-16，请核对。"}
+    enrollment.refresh_from_db()
+    assert (enrollment.status, enrollment.withdrawn_on) == ("active", None)
+
+
+def test_a_daily_record_dated_1900_is_refused(operator, toddler_class):
+    with pytest.raises(InvalidInput) as info:
+        services.outdoor_record(
+            actor=operator, class_id=toddler_class.pk, on=dt.date(1900, 1, 1), minutes=120
+        )
+
+    assert info.value.field_errors == {"on": "日期1900-01-01早于1950年，请核对年份。"}
+    assert not OutdoorActivity.objects.exists()
