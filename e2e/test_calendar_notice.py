@@ -36,7 +36,7 @@ def test_a_deadline_into_2027_is_shown_as_provisional(
     expect(page.locator("#result .tag.provisional")).to_have_text("暂定")
     expect(page.locator("#result")).to_contain_text("国务院尚未公布2027年的放假安排")
     expect(page.locator("table.calendar-years")).to_contain_text(
-        "暂定：按《全国年节及纪念日放假办法》推算"
+        "按《全国年节及纪念日放假办法》推算"
     )
     screenshot("calendar-provisional")
 

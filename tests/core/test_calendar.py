@@ -186,7 +186,7 @@ def test_calendar_page_lists_each_year_with_its_source(client, db, monkeypatch):
         "2028",
     ]
     assert "chinesecalendar 软件包（国务院办公厅2026年放假安排）" in rows
-    assert "暂定：按《全国年节及纪念日放假办法》推算，国务院通知尚未录入" in rows
+    assert "按《全国年节及纪念日放假办法》推算，国务院通知尚未录入" in rows
     assert "已录入通知：国务院办公厅关于2028年部分节假日安排的通知" in rows
 
 

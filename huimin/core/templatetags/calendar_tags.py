@@ -33,7 +33,7 @@ def provisional_badge(
         '<span class="small muted provisional-note">{}</span>',
         note,
         gettext("暂定"),
-        note,
+        note.removeprefix(gettext("暂定：")),  # the badge says it already
     )
 
 
