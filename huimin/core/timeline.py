@@ -223,13 +223,14 @@ def timeline_for(obj: Model) -> list[TimelineEntry]:
             status_label(model, event.from_status) if event.from_status else "（无）",
             status_label(model, event.to_status),
         )
+        moved = event.from_status != event.to_status  # else a step recorded in its status
         entries.append(
             TimelineEntry(
                 at=event.created_at,
                 actor=str(event.actor) if event.actor else "系统",
                 kind="event",
-                title="创建" if created else "状态变更",
-                changes=[status_line, *_show(model, other)],
+                title="创建" if created else "状态变更" if moved else "办理",
+                changes=[*([status_line] if moved or created else []), *_show(model, other)],
                 reason=event.reason
                 or next((r.reason for r in absorbed if r.reason != event.reason), ""),
             )
@@ -270,7 +271,8 @@ def changes_made_at(
 ) -> list[tuple[str, str, str]] | None:
     """What the edit of a record saved just before ``at`` changed, with the edits after it up
     to ``until`` (now when None): each changed field but the status as (label, before, after),
-    shown as on the timeline. None when no edit was saved at that moment (nothing to compare with)."""
+    shown as on the timeline. None when no edit was saved at that moment (nothing to compare
+    with)."""
     history = getattr(obj, "history", None)
     if history is None:
         return None

@@ -44,3 +44,27 @@ def test_money_stored_in_fen_is_shown_in_yuan_under_the_pages_label(db):
         [("普惠价格上限", "1,200 元", "1,350.50 元")],
         "",
     )
+
+
+def test_a_step_that_keeps_the_status_is_shown_without_a_status_line(make_user, wanrong_person):
+    from django.contrib.contenttypes.models import ContentType
+
+    from huimin.core.models import Event
+
+    official = make_user("official", User.Role.COUNTY_OFFICIAL, ("140822",), full_name="李明")
+    Event.objects.create(
+        content_type=ContentType.objects.get_for_model(type(wanrong_person)),
+        object_id=wanrong_person.pk,
+        actor=official,
+        from_status="active",
+        to_status="active",
+        reason="导入银行回盘：成功1笔",
+    )
+
+    assert _lines(timeline_for(wanrong_person))[1] == (
+        "event",
+        "办理",
+        "李明",
+        [],
+        "导入银行回盘：成功1笔",
+    )
