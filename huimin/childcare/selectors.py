@@ -22,6 +22,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huimin.childcare import rules
@@ -938,3 +939,19 @@ def home_stats(user: User) -> list[HomeStat]:
         ),
         (_("严重合规问题"), open_serious, _("项未整改")),
     ]
+    if user.can(core_rules.Perm.RECOGNITION_DECIDE):
+        # recognised institutions that no longer meet the criteria: the county decides what to do
+        today = timezone.localdate()
+        at_risk = (
+            scope.filter(
+                recognitions__status__in=InclusiveRecognition.IN_FORCE,
+                recognitions__valid_from__lte=today,
+                recognitions__valid_to__gte=today,
+                findings__status=Finding.Status.OPEN,
+                findings__severity=rules.Severity.SERIOUS,
+            )
+            .distinct()
+            .count()
+        )
+        stats.append((_("有严重问题的普惠机构"), at_risk, _("家，请处理其普惠认定")))
+    return stats

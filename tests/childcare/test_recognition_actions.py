@@ -106,6 +106,23 @@ def test_the_institution_page_links_the_risk_to_the_recognition(client, recognis
     assert f'href="/childcare/recognitions/{recognised.pk}/#standing"' in content
 
 
+def test_the_countys_home_page_counts_recognised_institutions_at_risk(
+    client, recognised, yanhu_official, operator
+):
+    stat = (
+        '<div class="muted small">有严重问题的普惠机构</div><div class="stat">{n}</div>'
+        '<div class="muted small">家，请处理其普惠认定</div>'
+    )
+    client.force_login(yanhu_official)
+    assert stat.format(n=1) in client.get("/home/").content.decode()
+
+    services.institution_update(
+        actor=operator, institution_id=recognised.institution_id, fire_safety_manager="王强"
+    )
+
+    assert stat.format(n=0) in client.get("/home/").content.decode()
+
+
 def test_the_operator_sees_the_risk_but_no_actions(client, recognised, operator):
     client.force_login(operator)
 
