@@ -423,8 +423,10 @@ def application_confirm(
 
 
 def _not_future(day: dt.date, field: str, what: str) -> None:
-    if day > today():
-        message = f"{what}{day.isoformat()}晚于今天，请核对。"
+    """What has happened is not after today nor before the earliest record date (core's
+    rule)."""
+    message = core_rules.event_date_problem(what, day, today=today())
+    if message:
         raise InvalidInput(message, field_errors={field: message})
 
 
@@ -448,6 +450,11 @@ def application_hukou_move(
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.last_year is not None:
             raise InvalidInput(f"该申请已停发（{application.stop_reason}），不能再登记户籍迁移。")
+        born = core_rules.event_date_problem(
+            "迁移日期", moved_on, today=today(), born=application.child_birth_date, whose="孩子"
+        )
+        if born:
+            raise InvalidInput(born, field_errors={"moved_on": born})
         fields = ["updated_at"]
         if out_of_city:
             application.last_year = moved_on.year
