@@ -930,7 +930,7 @@ def home_stats(user: User) -> list[HomeStat]:
                 _("项（其中严重%(n)s项）") % {"n": open_serious},
             )
         ]
-    return [
+    stats: list[HomeStat] = [
         (_("托育机构"), scope.count(), _("家")),
         (
             _("待办理备案"),
