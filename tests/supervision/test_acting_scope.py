@@ -187,3 +187,16 @@ def test_the_city_still_acts_on_its_plan_and_sees_every_county(county_setup, cit
     assert len(page.context["candidates"]) == 5
     locked = services.plan_lock(actor=admin, plan_id=plan.pk, public_value=PUBLIC_VALUE)
     assert locked.status == "locked"
+
+
+def test_the_plan_list_offers_a_county_only_to_view_a_city_plan(county_setup, city_plan):
+    plan = city_plan("locked")
+    client = Client()
+    client.force_login(county_setup.other_official)
+
+    response = client.get(reverse("supervision_plan_list"))
+
+    row = response.content.decode()
+    link = f'<a href="{reverse("supervision_plan_detail", args=[plan.pk])}">查看</a>'
+    assert link in row
+    assert [p.may_act for p in response.context["page"]] == [False]

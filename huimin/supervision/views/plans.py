@@ -50,6 +50,8 @@ def plan_list(request: AuthedRequest) -> HttpResponse:
     filters = pages.list_filters(form, selectors.PlanFilters)
     rows = selectors.plan_list_for_user(user=user, filters=filters).order_by("-created_at", "-pk")
     page = pages.paginate(request, rows)
+    for plan in page:
+        plan.may_act = region_may_act(user, plan.region)  # type: ignore[attr-defined]
     return pages.list_page(
         request,
         "supervision/plan_list.html",
