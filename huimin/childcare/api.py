@@ -383,6 +383,9 @@ class FilingOut(Schema):
     submitted_at: dt.datetime
     submitted_by: str
     deadline: dt.date = Field(description="县级办理期限（5个工作日）")
+    deadline_provisional: bool = Field(
+        description="期限计入的日子里有国务院放假通知尚未录入的年份（按法定节假日暂定推算）"
+    )
     working_days_left: int | None = Field(
         description="距办理期限的工作日数：当天为0，逾期为负；已办理的为 null"
     )
@@ -426,6 +429,7 @@ def _filing_out(row: Filing, *, calendar: WorkdayCalendar, today: dt.date) -> di
         "submitted_at": row.submitted_at,
         "submitted_by": str(row.submitted_by),
         "deadline": row.deadline,
+        "deadline_provisional": row.deadline_provisional,
         "working_days_left": left,
         "overdue": left is not None and left < 0,
         "decided_at": row.decided_at,

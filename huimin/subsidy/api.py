@@ -139,6 +139,9 @@ class ApplicationItemOut(Schema):
     channel_label: str
     submitted_on: dt.date
     deadline: dt.date | None = Field(description="办结时限；待审核、待确认之外为 null")
+    deadline_provisional: bool = Field(
+        description="期限计入的日子里有国务院放假通知尚未录入的年份（按法定节假日暂定推算）"
+    )
     working_days_left: int | None
     overdue: bool
     last_year: int | None = Field(description="发放截止年度（死亡或迁出本市后）")
@@ -234,6 +237,7 @@ def _application_item(
         "channel_label": row.get_channel_display(),
         "submitted_on": row.submitted_on,
         "deadline": clock.deadline if clock else None,
+        "deadline_provisional": bool(clock and row.deadline_provisional),
         "working_days_left": clock.working_days_left if clock else None,
         "overdue": clock.overdue if clock else False,
         "last_year": row.last_year,

@@ -569,6 +569,9 @@ class LetterItemOut(Schema):
     issued_on: dt.date
     working_days: int
     deadline: dt.date
+    deadline_provisional: bool = Field(
+        description="期限计入的日子里有国务院放假通知尚未录入的年份（按法定节假日暂定推算）"
+    )
     working_days_left: int | None = Field(
         description="距整改期限的工作日数：当天为0，逾期为负；节假日安排未公布时为 null"
     )
@@ -629,6 +632,8 @@ def _letter_renderer() -> Callable[[OpinionLetter], dict[str, Any]]:
             "issued_on": row.issued_on,
             "working_days": row.working_days,
             "deadline": row.deadline,
+            "deadline_provisional": row.deadline_provisional
+            and row.status in (OpinionLetter.Status.ISSUED, OpinionLetter.Status.SUBMITTED),
             "working_days_left": clock.working_days_left if open_ else None,
             "status": row.status,
             "status_label": row.get_status_display(),

@@ -92,6 +92,7 @@ def test_a_guardian_applies_and_sees_the_application_masked_with_its_clock(clien
         "pending_year": None,
     }
     assert (out["deadline"], out["working_days_left"], out["overdue"]) == ("2026-12-01", 30, False)
+    assert out["deadline_provisional"] is False
     assert out["decisions"] == []
     assert out["lines"] == []
     assert (out["entitlement_total_months"], out["entitlement_total_amount"]) == (27, "8100.00")

@@ -81,3 +81,14 @@ def test_the_letter_of_a_december_inspection_tells_the_operator_its_date_is_prov
     flat = re.sub(r"\s+", "", text)
     assert "请于2027年1月6日前整改完毕" in flat
     assert f"（{NOTE}）" in flat
+
+
+def test_the_api_marks_the_letters_provisional_deadline(
+    svc_world,  # noqa: F811
+    monkeypatch,
+    client,
+):
+    letter = _complete_on(svc_world, monkeypatch, dt.date(2026, 12, 15)).letter
+    client.force_login(svc_world["operator"])
+    body = client.get(f"/api/supervision/letters/{letter.pk}").json()
+    assert (body["deadline"], body["deadline_provisional"]) == ("2027-01-06", True)
