@@ -133,8 +133,16 @@ F = TypeVar("F")
 
 
 class PageQuery(Schema):
+    """Base of every list's query: its text filters refuse control characters (a NUL would
+    reach PostgreSQL)."""
+
     page: int = Field(1, ge=1, le=100000)
     page_size: int = Field(50, ge=1, le=200)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_without_control(cls, value: Any) -> Any:
+        return _no_control(value)
 
 
 class PageOut(Schema):
@@ -213,8 +221,8 @@ def _person_out(person: Person, *, unmasked: bool = False) -> dict:
 
 
 class PersonFilterQuery(Schema):
-    q: str = Field("", max_length=50, description="姓名包含或完整身份证号")
-    region: str = Field("", max_length=12, description="区划代码：该区域及下级")
+    q: QueryText = Field("", max_length=50, description="姓名包含或完整身份证号")
+    region: QueryText = Field("", max_length=12, description="区划代码：该区域及下级")
     sex: Literal["", "M", "F"] = ""
     status: Literal["", "active", "moved_out", "deceased"] = ""
     born_from: dt.date | None = None

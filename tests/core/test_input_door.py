@@ -167,3 +167,15 @@ def test_a_full_width_resident_id_finds_the_person(client, wanrong_official, wan
     found = client.get("/api/people", {"q": wanrong_person.resident_id.translate(FULL_WIDTH)})
 
     assert [item["id"] for item in found.json()["items"]] == [wanrong_person.pk]
+
+
+@pytest.mark.parametrize("url", ["/api/people", "/api/childcare/institutions"])
+def test_a_list_filter_with_a_control_character_is_422(client, wanrong_official, url):
+    client.force_login(wanrong_official)
+
+    response = client.get(url, {"q": "王\x00"})
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "q", "message": "q：含有不可见的控制字符，请删除后重新输入"}
+    ]
