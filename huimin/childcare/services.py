@@ -549,6 +549,18 @@ def recognition_transition(
         elif to_status == R.RECOGNISED and recognition.correct_by is not None:
             recognition.correct_by = None
             recognition.save(update_fields=["correct_by"])
+        elif to_status == R.REVOKED:
+            # a renewal already granted to follow on would otherwise restore what was revoked
+            for follow_on in InclusiveRecognition.objects.select_for_update().filter(
+                institution=institution, status__in=R_IN_FORCE, valid_from__gt=today()
+            ):
+                record_transition(
+                    obj=follow_on,
+                    allowed=RECOGNITION_TRANSITIONS,
+                    to_status=R.REVOKED,
+                    actor=actor,
+                    reason=f"随第{recognition.pk}号认定一并撤销：{reason}",
+                )
     return recognition
 
 

@@ -221,6 +221,25 @@ def test_a_revocation_ends_the_recognition_for_good(recognised, yanhu_official):
     assert state(recognised) == before
 
 
+def test_a_revocation_also_revokes_a_renewal_granted_to_follow_on(recognised, yanhu_official):
+    renewal = InclusiveRecognition.objects.create(
+        institution=recognised.institution,
+        applied_by=yanhu_official,
+        status=R.RECOGNISED,
+        valid_from=D(2029, 11, 25),
+        valid_to=D(2032, 11, 24),
+    )
+
+    act(yanhu_official, recognised, "revoked", reason="逾期仍未整改")
+
+    renewal.refresh_from_db()
+    assert renewal.status == R.REVOKED
+    assert events(renewal) == [
+        ("yanhu", "recognised", "revoked", f"随第{recognised.pk}号认定一并撤销：逾期仍未整改")
+    ]
+    assert selectors.recognition_current(recognised.institution, D(2030, 1, 1)) is None
+
+
 def test_restoring_is_refused_while_a_serious_finding_is_open_and_allowed_after(
     recognised, yanhu_official, operator
 ):
