@@ -321,3 +321,18 @@ def test_an_official_without_the_calendar_sees_no_reminder(client, make_user, mo
     monkeypatch.setattr(services, "today", lambda: D(2026, 12, 7))
     client.force_login(make_user("yanhu", User.Role.COUNTY_OFFICIAL, ("140802",)))
     assert "放假安排尚未录入" not in client.get("/home/").content.decode()
+
+
+def test_cli_computes_a_deadline_across_the_year_end_and_marks_it_provisional(db):
+    out = StringIO()
+    call_command("calendar_deadline", "2026-12-25", "15", stdout=out)
+    assert out.getvalue() == (
+        "2026-12-25 起 15 个工作日，期限为 2027-01-18（星期一）\n"
+        "暂定：国务院尚未公布2027年的放假安排，此日期按国家法定节假日推算；"
+        "公布后如有调整，只会推后，不会提前。\n"
+    )
+    out = StringIO()
+    call_command("calendar_deadline", "2026-09-30", "5", stdout=out)
+    assert out.getvalue() == "2026-09-30 起 5 个工作日，期限为 2026-10-13（星期二）\n"
+    with pytest.raises(CommandError, match="9999年不在此范围内"):
+        call_command("calendar_deadline", "9999-12-31", "5")
