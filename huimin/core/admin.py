@@ -59,7 +59,11 @@ class HolidayDayFormSet(forms.BaseInlineFormSet):
         year = self.instance.year
         for form in self.forms:
             day = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else None
-            if day and year and day.year != year:
+            # a notice may name days at the end of the year before (2019's: 2018-12-29..31)
+            in_notice = (
+                day and year and (day.year == year or (day.year, day.month) == (year - 1, 12))
+            )
+            if day and year and not in_notice:
                 form.add_error("date", f"日期{day}不在{year}年内，请录入到对应年份的安排中。")
 
 
@@ -72,17 +76,20 @@ class HolidayDayInline(CalendarManagerOnly, admin.TabularInline):
 
 @admin.register(HolidayYear)
 class HolidayYearAdmin(CalendarManagerOnly, SimpleHistoryAdmin):
-    list_display = ["year", "notice"]
+    list_display = ["year", "notice", "notice_number", "notice_date", "entered_at"]
     inlines = [HolidayDayInline]
+    readonly_fields = ["entered_at", "entered_by"]
     fieldsets = [
         (
             None,
             {
-                "fields": ["year", "notice"],
-                "description": "录入国务院办公厅公布的当年放假安排：每个放假的工作日记为“休息”，"
-                "每个调休上班的周末勾选“是否上班”。未列出的日期按周一至周五上班计算。",
+                "fields": ["year", "notice", "notice_number", "notice_date"],
+                "description": "通常在 /calendar/notice/ 粘贴国务院通知全文录入；"
+                "这里逐日更正：每个放假的工作日记为“休息”，每个调休上班的周末勾选“是否上班”。"
+                "未列出的日期按软件包（如有）或周一至周五上班计算。",
             },
-        )
+        ),
+        ("通知原文", {"fields": ["text", "entered_at", "entered_by"], "classes": ["collapse"]}),
     ]
 
 
