@@ -5,16 +5,27 @@ of other counties' institutions with their risk factors."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from huimin.core.errors import Forbidden
 from huimin.core.models import Event, User
 from huimin.supervision import services
-from huimin.supervision.models import DrawCandidate, DrawInspector, DrawPlan, Inspection
+from huimin.supervision.models import (
+    DrawCandidate,
+    DrawInspector,
+    DrawPlan,
+    Inspection,
+    OpinionLetter,
+)
 from tests.supervision.conftest import CITY, CountySetup, filed_institution
 
 PUBLIC_VALUE = "2026年11月24日上证指数收盘3976.52"
@@ -200,3 +211,156 @@ def test_the_plan_list_offers_a_county_only_to_view_a_city_plan(county_setup, ci
     link = f'<a href="{reverse("supervision_plan_detail", args=[plan.pk])}">查看</a>'
     assert link in row
     assert [p.may_act for p in response.context["page"]] == [False]
+
+
+# --------------------------------------------------------------------------- every write
+# The inspection and letter writes, tried by those who see the record but may not write it:
+# the institution's operator and the county official see its inspections and letters; only
+# the drawn crew records and judges, only the operator sends evidence, only the county
+# publishes and decides complaints. Refused (Forbidden) and nothing changes.
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+
+
+def supervision_state() -> tuple:
+    models = apps.get_app_config("supervision").get_models()
+    rows = tuple(
+        tuple(sorted(map(repr, m.objects.values_list()))) for m in models if m._meta.managed
+    )
+    return rows, Event.objects.count()
+
+
+def _drawn(setup: CountySetup, name: str) -> DrawPlan:
+    plan = services.plan_create(
+        actor=setup.official, name=name, region_code="140802", target_count=3
+    )
+    services.plan_lock(actor=setup.official, plan_id=plan.pk, public_value=PUBLIC_VALUE)
+    return services.plan_draw(actor=setup.official, plan_id=plan.pk)
+
+
+@pytest.fixture
+def records(county_setup: CountySetup, fixed_now, settings, tmp_path) -> dict[str, Any]:
+    """For the operator's institution: an inspection still assigned, and one completed with
+    a letter whose evidence waits for the crew's judgement; an open complaint."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    setup = county_setup
+    target = setup.institutions[0]
+    assigned = _drawn(setup, "第一轮").inspections.get(institution=target)
+    done = _drawn(setup, "第二轮").inspections.get(institution=target)
+    crew = done.crew.order_by("position").first().inspector
+    items = list(done.items.order_by("position"))
+    entries = [services.ItemInput(i.pk, "pass") for i in items]
+    entries[0] = services.ItemInput(
+        items[0].pk, "fail", note="健康证明过期", needs_correction=True, correction="补办健康证明"
+    )
+    services.items_record(actor=crew, inspection_id=done.pk, items=entries)
+    services.inspection_complete(actor=crew, inspection_id=done.pk, inspected_on=fixed_now)
+    letter = OpinionLetter.objects.get(inspection=done)
+    services.evidence_submit(
+        actor=setup.operator,
+        letter_id=letter.pk,
+        upload=SimpleUploadedFile("e.png", PNG, "image/png"),
+        note="已补办",
+    )
+    complaint = services.complaint_record(
+        actor=setup.official, institution_id=target.pk, received_on=fixed_now, summary="投诉"
+    )
+    return {
+        "assigned": assigned,
+        "item": assigned.items.order_by("position").first(),
+        "done": done,
+        "letter": letter,
+        "complaint": complaint,
+        "day": fixed_now,
+    }
+
+
+def _inspection_writes(r: dict[str, Any]) -> dict[str, Callable[[User], object]]:
+    a, item, letter, day = r["assigned"], r["item"], r["letter"], r["day"]
+    return {
+        "items_record": lambda u: services.items_record(
+            actor=u, inspection_id=a.pk, items=[services.ItemInput(item.pk, "pass")]
+        ),
+        "photo_add": lambda u: services.photo_add(
+            actor=u, item_id=item.pk, upload=SimpleUploadedFile("p.png", PNG, "image/png")
+        ),
+        "inspection_complete": lambda u: services.inspection_complete(
+            actor=u, inspection_id=a.pk, inspected_on=day
+        ),
+        "letter_accept": lambda u: services.letter_accept(actor=u, letter_id=letter.pk),
+        "letter_reorder": lambda u: services.letter_reorder(
+            actor=u, letter_id=letter.pk, reason="材料不清楚", working_days=10
+        ),
+    }
+
+
+@pytest.mark.parametrize("who", ["operator", "official"])
+@pytest.mark.parametrize(
+    "write",
+    ["items_record", "photo_add", "inspection_complete", "letter_accept", "letter_reorder"],
+)
+def test_who_sees_an_inspection_but_is_not_its_crew_may_not_record_or_judge(
+    county_setup, records, who, write
+):
+    user = getattr(county_setup, who)
+    assert services.selectors.inspection_get_for_user(
+        user=user, inspection_id=records["assigned"].pk
+    )
+    assert services.selectors.letter_get_for_user(user=user, letter_id=records["letter"].pk)
+    before = supervision_state()
+
+    with pytest.raises(Forbidden):
+        _inspection_writes(records)[write](user)
+
+    assert supervision_state() == before
+
+
+def test_the_county_sees_a_letter_but_sends_no_evidence_for_the_institution(county_setup, records):
+    letter = records["letter"]
+    services.letter_reorder(
+        actor=records["done"].crew.order_by("position").first().inspector,
+        letter_id=letter.pk,
+        reason="材料不清楚",
+        working_days=10,
+    )
+    before = supervision_state()
+
+    with pytest.raises(Forbidden):
+        services.evidence_submit(
+            actor=county_setup.official,
+            letter_id=letter.pk,
+            upload=SimpleUploadedFile("e.png", PNG, "image/png"),
+            note="代交",
+        )
+
+    assert supervision_state() == before
+
+
+@pytest.mark.parametrize("who", ["operator", "crew"])
+def test_the_operator_and_the_crew_neither_publish_nor_decide_complaints(
+    county_setup, records, who
+):
+    done = records["done"]
+    user = (
+        county_setup.operator
+        if who == "operator"
+        else done.crew.order_by("position").first().inspector
+    )
+    assert services.selectors.inspection_get_for_user(user=user, inspection_id=done.pk)
+    before = supervision_state()
+
+    with pytest.raises(Forbidden):
+        services.inspection_publish(actor=user, inspection_id=done.pk)
+    with pytest.raises(Forbidden):
+        services.complaint_decide(
+            actor=user, complaint_id=records["complaint"].pk, substantiated=True, reason="查实"
+        )
+
+    assert supervision_state() == before
