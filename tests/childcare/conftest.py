@@ -4,6 +4,7 @@ county official, a 托小班 with three caregivers."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -76,7 +77,8 @@ def filed_institution(institution, yanhu_official) -> Institution:
     return institution
 
 
-_seq = iter(range(100, 999))
+#: Sequence numbers for fresh IDs, reused round the session (each test has its own database).
+_seq = itertools.cycle(range(100, 999))
 
 
 def resident_id(birth: dt.date, county: str = "140802", male: bool = True) -> str:
