@@ -12,9 +12,15 @@ import pytest
 from django.test import Client
 
 from huimin.core.errors import Forbidden
-from huimin.core.models import Event, Person, User
+from huimin.core.models import AccessLog, Event, Person, User
 from huimin.subsidy import selectors, services
-from huimin.subsidy.models import Application, ApplicationDecision
+from huimin.subsidy.models import (
+    Application,
+    ApplicationDecision,
+    BankResultImport,
+    PaymentBatch,
+    PaymentLine,
+)
 
 JIEDIAN = "140822100"  # 解店镇, 万荣县
 REFUSAL = (
@@ -174,3 +180,42 @@ def test_the_page_offers_the_place_moved_from_no_action(moved, county):
     )
     assert refused.status_code == 403
     assert snapshot(application.pk) == before
+
+
+# --------------------------------------------------------------------------- payment batches
+
+
+def batch_state(batch_id: int) -> tuple:
+    return (
+        tuple(PaymentBatch.objects.filter(pk=batch_id).values_list()),
+        PaymentLine.objects.count(),
+        BankResultImport.objects.count(),
+        AccessLog.objects.count(),
+        Event.objects.count(),
+    )
+
+
+BATCH_WRITES = {
+    "batch_decide": lambda a, b: services.batch_decide(actor=a, batch_id=b, approve=True),
+    "batch_bank_file": lambda a, b: services.batch_bank_file(actor=a, batch_id=b),
+    "batch_result_apply": lambda a, b: services.batch_result_apply(
+        actor=a, batch_id=b, results=[], file_name="回盘.xlsx", sha256="0" * 64
+    ),
+}
+
+
+@pytest.mark.parametrize("write", list(BATCH_WRITES))
+@pytest.mark.parametrize("who", ["city", "county"])
+def test_officials_who_see_a_batch_may_not_approve_export_or_settle_it(
+    confirmed, maker, county, make_user, who, write
+):
+    confirmed()
+    batch = services.batch_create(actor=maker, year=2025, region_code="140802")
+    actor = county if who == "county" else make_user("city", User.Role.CITY_ADMIN, ("140800",))
+    assert selectors.batch_get_for_user(user=actor, batch_id=batch.pk) == batch
+    before = batch_state(batch.pk)
+
+    with pytest.raises(Forbidden):
+        BATCH_WRITES[write](actor, batch.pk)
+
+    assert batch_state(batch.pk) == before
