@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import pytest
 
+from huimin.core import services
 from huimin.core.errors import Forbidden
-from huimin.core.models import User
+from huimin.core.models import AccessLog, Event, Person, User
 from huimin.core.rules import region_path_covered
-from huimin.core.selectors import region_act_require, region_may_act
+from huimin.core.selectors import person_get_for_user, region_act_require, region_may_act
 
 
 @pytest.mark.parametrize(
@@ -46,3 +47,49 @@ def test_a_county_acts_in_its_county_but_not_on_the_city(city, wanrong_official,
     assert region_may_act(admin, city["140822100"]) is True
     nobody = make_user("nobody", User.Role.COUNTY_OFFICIAL, ())
     assert region_may_act(nobody, city["140822"]) is False
+
+
+# --------------------------------------------------------------------------- people
+
+
+def person_state(person_id: int) -> tuple:
+    return (
+        tuple(Person.objects.filter(pk=person_id).values_list()),
+        Person.objects.count(),
+        AccessLog.objects.count(),
+        Event.objects.count(),
+    )
+
+
+PERSON_WRITES = {
+    "person_update": lambda a, p: services.person_update(
+        actor=a, person_id=p, name="改名", phone=None, bank_name="", bank_account=None
+    ),
+    "person_transition": lambda a, p: services.person_transition(
+        actor=a, person_id=p, to_status="moved_out", reason="户口迁移证 No.1"
+    ),
+    "person_reveal": lambda a, p: services.person_reveal(actor=a, person_id=p),
+}
+
+#: Roles that see a person of 万荣县 but may not change (or, some, reveal) the record.
+SEE_ONLY = [
+    ("finance", User.Role.FINANCE, ("140800",), ["person_update", "person_transition"]),
+    ("federation", User.Role.FEDERATION, ("140822",), list(PERSON_WRITES)),
+    ("citizen", User.Role.CITIZEN, (), ["person_update", "person_transition"]),
+]
+
+
+@pytest.mark.parametrize(("username", "role", "regions", "writes"), SEE_ONLY)
+def test_who_sees_a_person_but_may_not_change_the_record_is_refused(
+    make_user, wanrong_person, username, role, regions, writes
+):
+    fields = {"person": wanrong_person} if role == User.Role.CITIZEN else {}
+    user = make_user(username, role, regions, **fields)
+    assert person_get_for_user(user=user, person_id=wanrong_person.pk) == wanrong_person
+    before = person_state(wanrong_person.pk)
+
+    for write in writes:
+        with pytest.raises(Forbidden):
+            PERSON_WRITES[write](user, wanrong_person.pk)
+
+    assert person_state(wanrong_person.pk) == before
