@@ -112,6 +112,10 @@ else:
                 ),
                 "transaction_mode": "IMMEDIATE",
             },
+            # Reuse a connection across requests, as for DATABASE_URL: the pragmas above run
+            # once per connection, not per request (issue 17: the calendar API 2.5× faster).
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             # Tests use a file, not the in-memory default: the browser tests' live server, a
             # batch task in a thread and the test itself then each have their own connection,
             # as in production (an in-memory database shares one connection between threads).
