@@ -25,7 +25,7 @@ def test_anyone_can_quote_the_subsidy_for_a_child_born_2023_12(
     page: Page, transactional_db: None, screenshot: Screenshot
 ) -> None:
     page.goto("/accounts/login/")
-    page.get_by_role("link", name="育儿补贴测算").click()
+    page.get_by_role("navigation").get_by_role("link", name="育儿补贴测算").click()
 
     expect(page).to_have_url(re.compile(r"/subsidy/quote/$"))
     expect(page.get_by_role("heading", name="育儿补贴测算", exact=True)).to_be_visible()
