@@ -488,8 +488,9 @@ def _repeated(lines: list[_Line]) -> list[RowError]:
     return errors
 
 
-def _existing(lines: list[_Line]) -> list[RowError]:
-    """Children and birth certificates that already have an application not refused."""
+def _existing(lines: list[_Line], actor: User) -> list[RowError]:
+    """Children and birth certificates that already have an application not refused; its
+    number and status only when the importing official may see it (issue 11, item 8)."""
     children = sorted({line.child.number for line in lines if line.child is not None})
     certificates = sorted({line.certificate for line in lines if line.certificate is not None})
     live = Application.objects.exclude(status=Application.Status.REJECTED)
@@ -501,27 +502,40 @@ def _existing(lines: list[_Line]) -> list[RowError]:
     for part in _chunks(certificates):
         for application in live.filter(birth_certificate__in=part):
             by_certificate[application.birth_certificate] = application
+    found_ids = {a.pk for a in by_child.values()} | {a.pk for a in by_certificate.values()}
+    visible = set(
+        selectors.application_scope(actor).filter(pk__in=found_ids).values_list("pk", flat=True)
+    )
     errors = []
     for line in lines:
         found = by_child.get(line.child.number) if line.child is not None else None
         if found is not None:
+            detail = (
+                f"（编号{found.pk}，{found.submitted_on.isoformat()}"
+                f"{found.get_channel_display()}，当前状态：{found.get_status_display()}）"
+                if found.pk in visible
+                else ""
+            )
+            where = "" if detail else "；如有疑问，请联系孩子户籍所在地的乡镇（街道）"
             errors.append(
                 RowError(
                     line.number,
                     "儿童身份证号",
-                    f"该儿童已有育儿补贴申请（编号{found.pk}，{found.submitted_on.isoformat()}"
-                    f"{found.get_channel_display()}，当前状态：{found.get_status_display()}），"
-                    "不能重复申请，请删除该行。",
+                    f"该儿童已有育儿补贴申请{detail}，不能重复申请，请删除该行{where}。",
                 )
             )
         found = by_certificate.get(line.certificate or "")
         if found is not None:
+            detail = (
+                f"（编号{found.pk}，当前状态：{found.get_status_display()}）"
+                if found.pk in visible
+                else ""
+            )
             errors.append(
                 RowError(
                     line.number,
                     "出生医学证明编号",
-                    f"出生医学证明编号{line.certificate}已用于育儿补贴申请（编号{found.pk}，"
-                    f"当前状态：{found.get_status_display()}），请核对编号。",
+                    f"出生医学证明编号{line.certificate}已用于育儿补贴申请{detail}，请核对编号。",
                 )
             )
     return errors
@@ -624,10 +638,10 @@ def _parse(actor: User, content: bytes) -> tuple[list[_Line], list[RowError]]:
     return lines, errors
 
 
-def _stored_problems(lines: list[_Line], known: dict[str, _Known]) -> list[RowError]:
+def _stored_problems(lines: list[_Line], known: dict[str, _Known], actor: User) -> list[RowError]:
     """What the stored records refuse: an application that exists, a registered name or
     death."""
-    return _existing(lines) + _people(lines, known)
+    return _existing(lines, actor) + _people(lines, known)
 
 
 def roster_check(*, actor: User, content: bytes) -> list[_Line]:
@@ -635,7 +649,7 @@ def roster_check(*, actor: User, content: bytes) -> list[_Line]:
     Raises ImportRejected with every problem, InvalidInput for a file that is no ``.xlsx`` or
     too long, Forbidden."""
     lines, errors = _parse(actor, content)
-    errors += _stored_problems(lines, _registered(lines))
+    errors += _stored_problems(lines, _registered(lines), actor)
     if errors:
         raise _rejected(errors)
     return lines
@@ -824,7 +838,7 @@ def roster_import(*, actor: User, content: bytes) -> RosterResult:
     nothing is written. Raises ImportRejected, InvalidInput, Forbidden."""
     lines, errors = _parse(actor, content)
     if errors:  # report every problem at once, the stored records' too
-        raise _rejected(errors + _stored_problems(lines, _registered(lines)))
+        raise _rejected(errors + _stored_problems(lines, _registered(lines), actor))
     entries = [line.clean() for line in lines]
     try:
         with transaction.atomic():
@@ -832,14 +846,14 @@ def roster_import(*, actor: User, content: bytes) -> RosterResult:
             # writes (on SQLite it holds the write lock from its start, so nobody writes in
             # between); on PostgreSQL the unique constraints guard the moment in between.
             known = _registered(lines)
-            errors = _stored_problems(lines, known)
+            errors = _stored_problems(lines, known, actor)
             if errors:
                 raise _rejected(errors)
             ids = _write(actor, entries, known)
     except IntegrityError:
         # Someone registered a person or filed an application of this file at the same
         # moment: everything was rolled back. Name the rows if their records show it now.
-        errors = _stored_problems(lines, _registered(lines))
+        errors = _stored_problems(lines, _registered(lines), actor)
         if errors:
             raise _rejected(errors) from None
         raise InvalidInput(RACE_MESSAGE) from None

@@ -864,3 +864,33 @@ def test_the_page_is_forbidden_to_a_guardian(client, guardian):
 
     assert client.get(PAGE).status_code == 403
     assert client.get("/subsidy/roster/template.xlsx").status_code == 403
+
+
+def test_an_application_out_of_the_importers_scope_is_named_without_its_details(
+    make_user, apply, today
+):
+    """Issue 11, item 8: another county's official learns that the child has an application,
+    not its number, date, channel or status."""
+    other = apply(dt.date(2024, 4, 15), birth_certificate="Q140000903")
+    wanrong = make_user("wanrong", User.Role.COUNTY_OFFICIAL, ("140822",))
+    content = xlsx(
+        [
+            row(other.child.name, other.child.resident_id, "Q140000904", 户籍所在地="解店镇"),
+            row("新二", rid(dt.date(2025, 8, 2)), "Q140000903", 户籍所在地="解店镇"),
+        ]
+    )
+
+    errors = rejected(wanrong, content)
+
+    assert errors == [
+        RowError(
+            2,
+            "儿童身份证号",
+            "该儿童已有育儿补贴申请，不能重复申请，请删除该行；"
+            "如有疑问，请联系孩子户籍所在地的乡镇（街道）。",
+        ),
+        RowError(
+            3, "出生医学证明编号", "出生医学证明编号Q140000903已用于育儿补贴申请，请核对编号。"
+        ),
+    ]
+    assert Application.objects.count() == 1
