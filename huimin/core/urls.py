@@ -7,6 +7,7 @@ from huimin.core.forms_auth import LoginForm
 urlpatterns = [
     path("", views.index, name="index"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,6 +40,12 @@ FAVICON = Path(__file__).resolve().parent.parent / "static" / "huimin" / "favico
 def favicon(request: HtmxRequest) -> FileResponse:
     """Browsers, the admin and PDF viewers ask for /favicon.ico whatever the page links."""
     return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+
+
+def healthz(request: HtmxRequest) -> JsonResponse:
+    """Liveness for a load balancer, and the baseline of bench/load.py: the smallest Django
+    JSON view, through the whole middleware stack, without touching the database."""
+    return JsonResponse({"ok": True})
 
 
 def index(request: HtmxRequest) -> HttpResponse:
