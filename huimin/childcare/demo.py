@@ -620,6 +620,7 @@ class _Builder:
         filings: list[tuple[Filing, dt.datetime]] = []
         events: list[tuple[Event, dt.datetime]] = []
         created: list[Institution] = []
+        changes: list[tuple[Institution, User, Filing, dt.datetime]] = []
 
         for p in plans:
             inst, operator = p.inst, p.user
@@ -656,18 +657,15 @@ class _Builder:
                 )
                 if p.change_filing:
                     changed_on = self._ago(0, 8)
-                    filings.append(
-                        (
-                            Filing(
-                                institution=inst,
-                                kind=Filing.Kind.CHANGE,
-                                summary=rng.choice(("变更：核定托位数", "变更：全日托收费")),
-                                submitted_by=operator,
-                                **self._deadline_fields(changed_on),
-                            ),
-                            self._at(changed_on, 15),
-                        )
+                    change = Filing(
+                        institution=inst,
+                        kind=Filing.Kind.CHANGE,
+                        summary=rng.choice(("变更：核定托位数", "变更：全日托收费")),
+                        submitted_by=operator,
+                        **self._deadline_fields(changed_on),
                     )
+                    filings.append((change, self._at(changed_on, 15)))
+                    changes.append((inst, operator, change, self._at(changed_on, 15)))
             elif p.status == S.FILING:
                 filings.append(
                     (
@@ -731,7 +729,30 @@ class _Builder:
                 )
         Filing.objects.bulk_update(rows, ["submitted_at"])
         Institution.objects.bulk_update(created, ["created_at"])
+        self._change_edits(changes)
         self._events(events)
+
+    def _change_edits(self, changes: list[tuple[Institution, User, Filing, dt.datetime]]) -> None:
+        """The edit behind each change filing, as the service leaves it: the institution's
+        history before (its registration, with the old value) and the operator's edit saved
+        just before the filing, so the filing page shows old → new. No random draws here, so
+        the rest of the demo stays as it was."""
+        history = Institution.history.model  # type: ignore[attr-defined]
+        for inst, operator, filing, at in changes:
+            field = "capacity"
+            if filing.summary.endswith("全日托收费") and inst.fee_full_day:
+                field = "fee_full_day"
+            old = getattr(inst, field) - (10 if field == "capacity" else 10_000)
+            history.objects.filter(id=inst.pk, history_type="+").update(
+                history_date=inst.created_at, **{field: old}
+            )
+            Institution.history.bulk_history_create(  # type: ignore[attr-defined]
+                [inst],
+                update=True,
+                default_user=operator,
+                default_change_reason=filing.summary,
+                default_date=at - dt.timedelta(seconds=1),
+            )
 
     def _documents(self, plans: list[_Plan]) -> None:
         """The filing materials each institution uploaded: all of them once it filed, all but

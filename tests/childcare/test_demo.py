@@ -183,3 +183,18 @@ def test_the_demo_city_finds_this_builder_without_core_importing_childcare():
     from huimin.core.demo import app_demo_builders
 
     assert demo.build in app_demo_builders()
+
+
+def test_a_demo_change_filing_shows_what_changed_old_and_new(small_city):
+    from huimin.core.timeline import changes_made_at
+
+    changes = Filing.objects.filter(kind=Filing.Kind.CHANGE).select_related("institution")
+    assert changes.exists()
+    for filing in changes:
+        shown = changes_made_at(filing.institution, at=filing.submitted_at)
+        label = filing.summary.removeprefix("变更：")
+        assert shown is not None
+        assert len(shown) == 1
+        changed_label, old, new = shown[0]
+        assert label.startswith(changed_label)  # 核定托位数, or 全日托收费 (without its unit)
+        assert old != new
