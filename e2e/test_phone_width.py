@@ -215,3 +215,24 @@ def test_the_officials_pages_fit_a_phone_too(
     _record(username, widths)
 
     assert _too_wide(widths) == {}
+
+
+def test_without_javascript_the_menu_stays_open_above_the_page(
+    browser: Browser, live_server: LiveServer, demo_city: DemoContext
+) -> None:
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": WIDTH, "height": 844},
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    try:
+        _log_in(page, "citizen")
+
+        expect(page.locator("nav.side")).to_be_visible()
+        expect(page.locator(".menu-toggle")).to_be_hidden()
+        expect(page.locator("nav.side").get_by_role("link", name="申请育儿补贴")).to_be_visible()
+        assert _width(page) <= WIDTH
+    finally:
+        context.close()
