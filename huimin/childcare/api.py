@@ -36,6 +36,7 @@ from huimin.childcare.models import (
     TrainingRecord,
 )
 from huimin.core.api import (
+    TYPED_NUMBER,
     Date,
     DateTime,
     Id,
@@ -137,7 +138,7 @@ class InstitutionIn(StrictIn):
     region_code: Annotated[str, Field(min_length=1, max_length=12)]
     address: Annotated[str, Field(min_length=1, max_length=200)]
     legal_person: Annotated[str, Field(min_length=1, max_length=50)]
-    phone: Annotated[str, Field(max_length=20)] = ""
+    phone: Annotated[str, Field(max_length=20), TYPED_NUMBER] = ""
     capacity: Annotated[int, Field(ge=1, le=10000, description="核定托位数")]
     full_day: bool = True
     half_day: bool = False
@@ -165,7 +166,7 @@ class InstitutionPatchIn(StrictIn):
     kind: InstitutionKind | None = None
     address: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     legal_person: Annotated[str, Field(min_length=1, max_length=50)] | None = None
-    phone: Annotated[str, Field(max_length=20)] | None = None
+    phone: Annotated[str, Field(max_length=20), TYPED_NUMBER] | None = None
     capacity: Annotated[int, Field(ge=1, le=10000)] | None = None
     full_day: bool | None = None
     half_day: bool | None = None
@@ -793,9 +794,9 @@ class EnrollmentIn(StrictIn):
     vaccination; an over-full class is recorded as a compliance finding, not refused."""
 
     class_id: Id
-    child_resident_id: Annotated[str, Field(min_length=1, max_length=20)]
+    child_resident_id: Annotated[str, Field(min_length=1, max_length=20), TYPED_NUMBER]
     child_name: Annotated[str, Field(min_length=1, max_length=50)]
-    guardian_resident_id: Annotated[str, Field(min_length=1, max_length=20)]
+    guardian_resident_id: Annotated[str, Field(min_length=1, max_length=20), TYPED_NUMBER]
     guardian_name: Annotated[str, Field(min_length=1, max_length=50)]
     guardian_relation: Annotated[str, Field(max_length=10)] = ""
     enrolled_on: Date
@@ -1136,7 +1137,7 @@ class StaffListQuery(PageQuery):
 
 
 class StaffIn(StrictIn):
-    resident_id: Annotated[str, Field(min_length=1, max_length=20)]
+    resident_id: Annotated[str, Field(min_length=1, max_length=20), TYPED_NUMBER]
     name: Annotated[str, Field(min_length=1, max_length=50)]
     role: StaffRole
     hired_on: Date

@@ -23,7 +23,7 @@ from huimin.childcare.models import (
     Staff,
 )
 from huimin.core import rules as core_rules
-from huimin.core.forms import PageForm, region_choices
+from huimin.core.forms import NumberField, PageForm, region_choices
 from huimin.core.models import Region
 
 ALL = [("", _("全部"))]
@@ -180,7 +180,7 @@ class InstitutionForm(GroupedForm):
     )
     address = forms.CharField(label=_("地址"), max_length=200)
     legal_person = forms.CharField(label=_("法定代表人"), max_length=50)
-    phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+    phone = NumberField(label=_("联系电话"), required=False, max_length=20)
     capacity = forms.IntegerField(
         label=_("核定托位数"),
         min_value=1,
@@ -439,13 +439,13 @@ class EnrollmentForm(GroupedForm):
     required_by_service = frozenset({"agreement_signed_on", "admission_check_on"})
 
     child_name = forms.CharField(label=_("幼儿姓名"), max_length=50)
-    child_resident_id = forms.CharField(
+    child_resident_id = NumberField(
         label=_("幼儿身份证号码"),
         max_length=20,
         help_text=_("18位，末位可为X；出生日期和性别由号码自动得出。"),
     )
     guardian_name = forms.CharField(label=_("监护人姓名"), max_length=50)
-    guardian_resident_id = forms.CharField(label=_("监护人身份证号码"), max_length=20)
+    guardian_resident_id = NumberField(label=_("监护人身份证号码"), max_length=20)
     guardian_relation = forms.ChoiceField(
         label=_("与幼儿关系"), choices=[(r, r) for r in RELATIONS], initial="母亲"
     )
@@ -607,7 +607,7 @@ class StaffHireForm(GroupedForm):
     )
 
     name = forms.CharField(label=_("姓名"), max_length=50)
-    resident_id = forms.CharField(label=_("居民身份证号码"), max_length=20)
+    resident_id = NumberField(label=_("居民身份证号码"), max_length=20)
     role = forms.ChoiceField(label=_("岗位"), choices=[("", _("请选择")), *Staff.Role.choices])
     full_time = forms.BooleanField(label=_("专职"), required=False, initial=True)
     qualification = forms.CharField(label=_("资格证书"), required=False, max_length=100)

@@ -283,6 +283,15 @@ class StrictIn(Schema):
 
 #: Query text (no control character).
 QueryText = Annotated[str, AfterValidator(_no_control)]
+
+
+def _typed_number(value: Any) -> Any:
+    return rules.typed_number(value) if isinstance(value, str) else value
+
+
+#: Put last in an identifier's or number's ``Annotated[...]``: core's typed_number runs before
+#: its length is checked (full-width ６２２８ and "1408 2219…" fit as the plain number).
+TYPED_NUMBER = BeforeValidator(_typed_number)
 #: Dates outside these years are typing errors in any record of the platform.
 EARLIEST, LATEST = dt.date(1950, 1, 1), dt.date(2099, 12, 31)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -333,15 +342,15 @@ class PersonPatchIn(StrictIn):
 
     name: Annotated[StrictStr, Field(max_length=50)]
     region_code: Annotated[StrictStr, Field(max_length=12)]
-    phone: Annotated[StrictStr, Field(max_length=20)] | None = None
+    phone: Annotated[StrictStr, Field(max_length=20), TYPED_NUMBER] | None = None
     bank_name: Annotated[StrictStr, Field(max_length=50)] = ""
-    bank_account: Annotated[StrictStr, Field(max_length=40)] | None = None
+    bank_account: Annotated[StrictStr, Field(max_length=40), TYPED_NUMBER] | None = None
 
 
 class PersonIn(PersonPatchIn):
-    resident_id: Annotated[StrictStr, Field(max_length=20)]
-    phone: Annotated[StrictStr, Field(max_length=20)] = ""
-    bank_account: Annotated[StrictStr, Field(max_length=40)] = ""
+    resident_id: Annotated[StrictStr, Field(max_length=20), TYPED_NUMBER]
+    phone: Annotated[StrictStr, Field(max_length=20), TYPED_NUMBER] = ""
+    bank_account: Annotated[StrictStr, Field(max_length=40), TYPED_NUMBER] = ""
 
 
 class PersonStatusIn(StrictIn):

@@ -37,6 +37,14 @@ def length_messages(name: str, field: forms.Field) -> None:
             }
 
 
+class NumberField(forms.CharField):
+    """An identifier or number people type (resident ID, phone, bank account, certificate
+    number): made plain by core's typed_number before its length and form are checked."""
+
+    def to_python(self, value: Any) -> str:
+        return rules.typed_number(super().to_python(value))
+
+
 class Form(forms.Form):
     """Chinese labels take no trailing ASCII colon. Every text field refuses control
     characters, and says which field is too long or too short."""
@@ -135,16 +143,16 @@ class PersonFilterForm(Form):
 
 
 class PersonForm(Form):
-    resident_id = forms.CharField(
+    resident_id = NumberField(
         label=_("居民身份证号码"),
         max_length=20,
         help_text=_("18位，末位可为X；出生日期和性别由号码自动得出。"),
     )
     name = forms.CharField(label=_("姓名"), max_length=50)
     region = forms.ChoiceField(label=_("户籍所在地"))
-    phone = forms.CharField(label=_("联系电话"), required=False, max_length=20)
+    phone = NumberField(label=_("联系电话"), required=False, max_length=20)
     bank_name = forms.CharField(label=_("开户银行"), required=False, max_length=50)
-    bank_account = forms.CharField(label=_("银行账号"), required=False, max_length=40)
+    bank_account = NumberField(label=_("银行账号"), required=False, max_length=40)
 
     def __init__(self, *args, regions=(), editing=False, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from huimin.core import rules as core_rules
 from huimin.core.api import (
+    TYPED_NUMBER,
     Date,
     ErrorOut,
     IsoDate,
@@ -320,19 +321,21 @@ class ApplicationIn(StrictIn):
     ``applicant_name`` and ``applicant_resident_id`` are required)."""
 
     child_name: Annotated[str, Field(min_length=1, max_length=50)]
-    child_resident_id: Annotated[str, Field(min_length=1, max_length=20)]
-    birth_certificate: Annotated[str, Field(min_length=1, max_length=20, examples=["Q140123456"])]
+    child_resident_id: Annotated[str, Field(min_length=1, max_length=20), TYPED_NUMBER]
+    birth_certificate: Annotated[
+        str, Field(min_length=1, max_length=20, examples=["Q140123456"]), TYPED_NUMBER
+    ]
     region_code: Annotated[
         str, Field(min_length=1, max_length=12, description="孩子户籍所在乡镇（街道）或村的代码")
     ]
     relation: RelationValue = Field(description="申请人与孩子的关系")
     bank_name: Annotated[str, Field(min_length=1, max_length=50)]
-    bank_account: Annotated[str, Field(min_length=1, max_length=40)]
+    bank_account: Annotated[str, Field(min_length=1, max_length=40), TYPED_NUMBER]
     account_holder: HolderValue = "applicant"
-    phone: Annotated[str, Field(max_length=20)] = ""
+    phone: Annotated[str, Field(max_length=20), TYPED_NUMBER] = ""
     applicant_name: Annotated[str, Field(max_length=50, description="工作人员代办时必填")] = ""
     applicant_resident_id: Annotated[
-        str, Field(max_length=20, description="工作人员代办时必填")
+        str, Field(max_length=20, description="工作人员代办时必填"), TYPED_NUMBER
     ] = ""
 
 
@@ -357,7 +360,7 @@ class DeathIn(StrictIn):
 
 class BankIn(StrictIn):
     bank_name: Annotated[str, Field(min_length=1, max_length=50)]
-    bank_account: Annotated[str, Field(min_length=1, max_length=40)]
+    bank_account: Annotated[str, Field(min_length=1, max_length=40), TYPED_NUMBER]
     account_holder: HolderValue = "applicant"
 
 

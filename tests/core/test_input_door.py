@@ -179,3 +179,41 @@ def test_a_list_filter_with_a_control_character_is_422(client, wanrong_official,
     assert response.json()["errors"] == [
         {"field": "q", "message": "q：含有不可见的控制字符，请删除后重新输入"}
     ]
+
+
+def test_an_id_typed_in_groups_fits_the_length_once_made_plain(client, wanrong_official):
+    """Normalised before the length is checked: 18 characters typed as 22 with spaces."""
+    client.force_login(wanrong_official)
+    spaced = " ".join([NEW_ID[:6], NEW_ID[6:10], NEW_ID[10:14], NEW_ID[14:]]).translate(FULL_WIDTH)
+    assert len(spaced) > 20
+
+    api = client.post(
+        "/api/people",
+        {"resident_id": spaced, "name": "王小宝", "region_code": "140822101"},
+        content_type="application/json",
+    )
+
+    assert api.status_code == 201
+    assert Person.objects.get().resident_id == NEW_ID
+
+
+def test_a_page_form_makes_numbers_plain_before_checking_their_length():
+    spaced = " ".join([NEW_ID[:6], NEW_ID[6:10], NEW_ID[10:14], NEW_ID[14:]]).translate(FULL_WIDTH)
+    form = PersonForm(
+        {
+            "resident_id": spaced,
+            "name": "王小宝",
+            "region": "",
+            "phone": "１３８ ３５９０ １２３４",
+            "bank_account": "٦٢٢٨ ٤٨٠٠ ١٢٣٤ ٥٦٧٨ ٩٠١",
+        },
+    )
+
+    form.is_valid()
+
+    assert "resident_id" not in form.errors
+    assert (
+        form.cleaned_data["resident_id"],
+        form.cleaned_data["phone"],
+        form.cleaned_data["bank_account"],
+    ) == (NEW_ID, "13835901234", "6228480012345678901")

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from huimin.core.forms import PageForm, region_choices
+from huimin.core.forms import NumberField, PageForm, region_choices
 from huimin.core.models import Region
 from huimin.subsidy.models import Application
 
@@ -115,12 +115,12 @@ class ApplicationForm(SubsidyForm):
     )
 
     child_name = forms.CharField(label=_("孩子姓名"), max_length=50)
-    child_resident_id = forms.CharField(
+    child_resident_id = NumberField(
         label=_("孩子的居民身份证号码"),
         max_length=20,
         help_text=_("18位，末位可为X；与户口簿上孩子的号码一致。"),
     )
-    birth_certificate = forms.CharField(
+    birth_certificate = NumberField(
         label=_("出生医学证明编号"),
         max_length=20,
         help_text=_("1个大写字母加9位数字，例如 Q140123456。"),
@@ -129,13 +129,13 @@ class ApplicationForm(SubsidyForm):
         label=_("孩子户籍所在地"), help_text=_("选到乡镇（街道）或村（社区）。")
     )
     applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50)
-    applicant_resident_id = forms.CharField(label=_("申请人居民身份证号码"), max_length=20)
+    applicant_resident_id = NumberField(label=_("申请人居民身份证号码"), max_length=20)
     relation = forms.ChoiceField(
         label=_("申请人与孩子的关系"),
         widget=forms.RadioSelect,
         choices=Application.Relation.choices,
     )
-    phone = forms.CharField(
+    phone = NumberField(
         label=_("联系电话"),
         required=False,
         max_length=20,
@@ -152,7 +152,7 @@ class ApplicationForm(SubsidyForm):
         max_length=50,
         widget=forms.TextInput(attrs={"placeholder": _("例如：中国农业银行运城分行")}),
     )
-    bank_account = forms.CharField(
+    bank_account = NumberField(
         label=_("银行账号"), max_length=40, help_text=_("12至30位数字，补贴发放到此账户。")
     )
 
@@ -247,6 +247,4 @@ class BankChangeForm(SubsidyForm):
         label=_("账户所有人"), widget=forms.RadioSelect, choices=Application.Holder.choices
     )
     bank_name = forms.CharField(label=_("开户银行"), max_length=50)
-    bank_account = forms.CharField(
-        label=_("银行账号"), max_length=40, help_text=_("12至30位数字。")
-    )
+    bank_account = NumberField(label=_("银行账号"), max_length=40, help_text=_("12至30位数字。"))
