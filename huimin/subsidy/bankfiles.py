@@ -311,10 +311,10 @@ class _Line(NamedTuple):
 
 
 def _line_id(value: object) -> int:
-    text = cell_text(value)
+    text = core_rules.typed_number(cell_text(value))
     if not text:
         raise CellError("必填，请填写银行发放文件中的明细编号。")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise CellError(f"“{text}”不是明细编号：应为银行发放文件中“明细编号”列的整数。")
     return int(text)
 

@@ -84,3 +84,18 @@ def test_a_full_width_resident_id_finds_the_application_in_the_list(client, appl
     )
 
     assert [item["id"] for item in found.json()["items"]] == [application.pk]
+
+
+def test_a_bulk_action_ignores_ids_that_are_not_plain_numbers(client, apply, township):
+    first = apply()
+    client.force_login(township)
+
+    response = client.post(
+        "/subsidy/applications/bulk/",
+        {"action": "review", "ids": ["²", "٣", "9" * 30, str(first.pk)], "query": ""},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    first.refresh_from_db()
+    assert first.status == "township_approved"

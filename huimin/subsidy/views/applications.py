@@ -409,7 +409,13 @@ def application_bulk(request: AuthedRequest) -> HttpResponse:
     if action not in BULK_FROM or _bulk_action(user) != action:
         raise Forbidden()
     back = _back_to_list(request.POST.get("query", ""))
-    ids = list(dict.fromkeys(int(v) for v in request.POST.getlist("ids") if v.isdigit()))
+    ids = list(
+        dict.fromkeys(
+            int(v)
+            for v in request.POST.getlist("ids")
+            if v.isascii() and v.isdigit() and len(v) < 19  # a row id, not "²" nor 10**30
+        )
+    )
     if not ids:
         messages.error(request, _("请先勾选要办理的申请。"))
         return redirect(back)
