@@ -84,6 +84,12 @@ def purpose(batch: PaymentBatch) -> str:
     return f"{batch.year}年度育儿补贴"
 
 
+def plain_account(account: str) -> str:
+    """An account number as the bank reads it: one stored before numbers were made plain
+    (６２２８…) goes to the bank, and is matched in its result file, in ASCII digits."""
+    return account if account.isascii() else core_rules.typed_number(account)
+
+
 def yuan(fen: int) -> Decimal:
     """Fen as yuan with exactly two decimals: 30000 → Decimal("300.00")."""
     return (Decimal(fen) / 100).quantize(Decimal("0.01"))
@@ -136,7 +142,7 @@ def _payment_rows(batch: PaymentBatch) -> Iterator[tuple[object, ...]]:
             holder,
             resident_id,
             bank,
-            account,
+            plain_account(account),
             yuan(fen),
             use,
             places.get(region_id, ""),
@@ -280,7 +286,7 @@ def result_template(*, actor: User, batch_id: int, ip_address: str | None = None
     )
     count = 0
     for pk, holder, account, fen in lines:
-        account_cell = WriteOnlyCell(sheet, value=account)
+        account_cell = WriteOnlyCell(sheet, value=plain_account(account))
         account_cell.number_format = "@"
         amount = WriteOnlyCell(sheet, value=yuan(fen))
         amount.number_format = "0.00"
@@ -391,7 +397,7 @@ def result_import(
         raise Duplicate("这份银行回盘文件已经导入过，未作任何更改。")
     today = services.today()
     lines = {
-        pk: _Line(status, account, fen)
+        pk: _Line(status, plain_account(account), fen)
         for pk, status, account, fen in PaymentLine.objects.filter(batch=batch)
         .values_list("pk", "status", "bank_account", "amount_fen")
         .iterator(chunk_size=STREAM_CHUNK * 5)

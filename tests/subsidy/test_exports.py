@@ -62,3 +62,27 @@ def test_the_bank_files_write_formula_like_text_as_text_and_amounts_as_numbers(
     line = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]
     assert (line[2], line[4], line[6]) == ("'-王丽", "'=1+1", "3600.00")
     assert Decimal(line[6]) == Decimal("3600.00")
+
+
+def test_an_account_stored_in_full_width_goes_to_the_bank_in_ascii_and_matches_its_result(
+    confirmed, maker, checker, today
+):
+    from huimin.subsidy.models import PaymentLine
+
+    batch = _approved_batch(confirmed, maker, checker)
+    PaymentLine.objects.filter(batch=batch).update(
+        bank_account="６２２８４８００１２３４５６７８９０１"
+    )
+    line = PaymentLine.objects.get(batch=batch)
+
+    content = bankfiles.payment_file_csv(actor=maker, batch_id=batch.pk).read()
+    row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]
+    assert row[5] == "6228480012345678901"
+
+    result = (
+        "明细编号,银行账号,金额（元）,发放结果,失败原因\r\n"
+        f"{line.pk},6228480012345678901,3600.00,成功,\r\n"
+    ).encode()
+    bankfiles.result_import(actor=maker, batch_id=batch.pk, content=result, file_name="r.csv")
+    line.refresh_from_db()
+    assert line.status == "paid"
