@@ -34,7 +34,8 @@ EXPORT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def export_text(text: str) -> str:
     """Stored text as it may be written to a file: without control characters."""
-    return EXPORT_CONTROL.sub("", text)
+    # isprintable is false for every control character: the common case skips the regex
+    return text if text.isprintable() else EXPORT_CONTROL.sub("", text)
 
 
 def formula_like(text: str) -> bool:
@@ -55,8 +56,8 @@ def xlsx_value(sheet: object, value: object) -> object:
         return value
     if not isinstance(value, str):
         return value
-    text = export_text(value)
-    if not formula_like(text):
+    text = value if value.isprintable() else EXPORT_CONTROL.sub("", value)
+    if not text.startswith(FORMULA_START):
         return text
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
