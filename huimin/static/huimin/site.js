@@ -10,3 +10,12 @@ document.addEventListener("DOMContentLoaded", function () {
     button.setAttribute("aria-expanded", open ? "true" : "false");
   });
 });
+
+/* A select marked data-autosubmit sends its form when changed (the language switch): no
+ * inline handler, so the Content-Security-Policy allows no inline script but ours. */
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target && target.matches && target.matches("select[data-autosubmit]") && target.form) {
+    target.form.submit();
+  }
+});
