@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile, File
 from django.http import FileResponse
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from huimin.core import rules
 from huimin.core.errors import InvalidInput
 
 UPLOAD_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -107,6 +108,7 @@ def upload_accept(field: str, upload: File | None) -> CheckedUpload:
     if upload is None:
         raise _refuse(field, "请选择要上传的文件。")
     name = (upload.name or "file").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    name = rules.CONTROL_CHARACTERS.sub("", name).strip() or "file"
     lower = name.lower()
     if not lower.endswith(UPLOAD_SUFFIXES):
         raise _refuse(field, f"文件“{name}”的格式不支持，请上传 PDF、JPG 或 PNG 文件。")

@@ -142,3 +142,9 @@ def test_stored_files_are_served_by_their_content_with_nosniff(content, content_
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith(disposition)
     assert b"".join(response.streaming_content) == content
+
+
+def test_control_characters_in_a_file_name_are_dropped():
+    checked = upload_accept("file", upload("消防\x1b证明\x00.pdf", PDF))
+
+    assert checked.name == "消防证明.pdf"
