@@ -146,12 +146,30 @@ def institution_get_for_user(*, user: User, institution_id: int) -> Institution:
         raise NotFound() from None
 
 
+def roster_scope(user: User) -> QuerySet[Institution]:
+    """The institutions whose children and staff the user may read by name (ROSTER_VIEW):
+    its operator's, the county's; an inspector only those of the inspections they were drawn
+    for — not everyone who may see an institution (an outside evaluator sees its basics)."""
+    if not user.can(core_rules.Perm.ROSTER_VIEW):
+        return Institution.objects.none()
+    qs = institution_scope(user)
+    if user.role == core_rules.Role.INSPECTOR and not user.is_superuser:
+        # the reverse relation of supervision's Inspection: no import of a higher app
+        qs = qs.filter(pk__in=Institution.objects.filter(inspections__crew__inspector=user))
+    return qs
+
+
+def roster_may_read(user: User, institution: Institution) -> bool:
+    return roster_scope(user).filter(pk=institution.pk).exists()
+
+
 def roster_institution_for_user(*, user: User, institution_id: int) -> Institution:
-    """An institution whose children and staff the user may read by name: its operator, the
-    county that files it, an inspector — not everyone who may see the institution (an outside
-    evaluator sees its basics only). Raises Forbidden, NotFound."""
+    """An institution whose rosters the user may read (``roster_scope``). Raises NotFound
+    outside the user's scope, Forbidden for one they see but may not read the rosters of."""
     institution = institution_get_for_user(user=user, institution_id=institution_id)
     _require(user, core_rules.Perm.ROSTER_VIEW)
+    if not roster_may_read(user, institution):
+        raise Forbidden("只有被抽中检查该机构的检查人员可以查看其幼儿和工作人员名单。")
     return institution
 
 
@@ -477,7 +495,7 @@ def class_get_for_user(*, user: User, class_id: int) -> CareClass:
     """One class in scope with its children and carers counted, else NotFound."""
     _require(user, core_rules.Perm.ROSTER_VIEW)
     row = (
-        CareClass.objects.filter(pk=class_id, institution__in=institution_scope(user))
+        CareClass.objects.filter(pk=class_id, institution__in=roster_scope(user))
         .select_related("institution")
         .first()
     )
@@ -760,7 +778,7 @@ def enrollment_get_for_user(*, user: User, enrollment_id: int) -> Enrollment:
     _require(user, core_rules.Perm.ROSTER_VIEW)
     try:
         return Enrollment.objects.select_related("institution", "child", "care_class").get(
-            pk=enrollment_id, institution__in=institution_scope(user)
+            pk=enrollment_id, institution__in=roster_scope(user)
         )
     except Enrollment.DoesNotExist:
         raise NotFound() from None
@@ -770,7 +788,7 @@ def staff_get_for_user(*, user: User, staff_id: int) -> Staff:
     _require(user, core_rules.Perm.ROSTER_VIEW)
     try:
         return Staff.objects.select_related("institution", "person").get(
-            pk=staff_id, institution__in=institution_scope(user)
+            pk=staff_id, institution__in=roster_scope(user)
         )
     except Staff.DoesNotExist:
         raise NotFound() from None

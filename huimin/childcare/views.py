@@ -305,10 +305,17 @@ def _tab_context(
 TAB_PERMS = {"care": Perm.ROSTER_VIEW, "staff": Perm.ROSTER_VIEW, "history": Perm.AUDIT_VIEW}
 
 
-def _tabs_for(user: User) -> list[tuple[str, Any]]:
-    """The rosters only for roles that keep or check them (not an outside evaluator), the
-    history only for roles that may read audit trails."""
-    return [(k, label) for k, label in TABS if k not in TAB_PERMS or user.can(TAB_PERMS[k])]
+def _tabs_for(user: User, institution: Institution) -> list[tuple[str, Any]]:
+    """The rosters only for those who keep or check them (selectors.roster_scope: not an
+    outside evaluator, an inspector only when drawn for it), the history only for roles that
+    may read audit trails."""
+    rosters = selectors.roster_may_read(user, institution)
+    return [
+        (k, label)
+        for k, label in TABS
+        if k not in TAB_PERMS
+        or (rosters if TAB_PERMS[k] == Perm.ROSTER_VIEW else user.can(TAB_PERMS[k]))
+    ]
 
 
 @login_required
@@ -317,7 +324,7 @@ def institution_detail(request: AuthedRequest, institution_id: int) -> HttpRespo
     institution = selectors.institution_get_for_user(user=user, institution_id=institution_id)
     today = _today()
     calendar = WorkdayCalendar()  # one per request: each year's overrides are read once
-    tabs = _tabs_for(user)
+    tabs = _tabs_for(user, institution)
     tab = request.GET.get("tab", tabs[0][0])
     if tab not in dict(tabs):
         tab = tabs[0][0]

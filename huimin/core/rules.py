@@ -432,7 +432,7 @@ GRANTS: dict[Role, dict[Perm, str]] = {
     Role.INSPECTOR: {
         Perm.REGION_VIEW: "region filters",
         Perm.INSTITUTION_VIEW: "the institution it is sent to inspect",
-        # TODO(issue 11, item 24): narrow to the institutions of assigned inspections
+        # narrowed by childcare.selectors.roster_scope to the institutions it was drawn for
         Perm.ROSTER_VIEW: "checks staff certificates and class sizes on site",
         Perm.SUPERVISION_VIEW: "the inspections it was drawn for",
         Perm.INSPECT: "records inspections, issues letters, judges rectification",

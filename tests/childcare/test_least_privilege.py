@@ -73,3 +73,35 @@ def test_the_operator_and_the_county_keep_the_rosters(
     assert set(statuses.values()) == {200}
     assert [k for k, _label in page.context["tabs"]][:2] == ["care", "health"]
     assert "张一" in page.content.decode()
+
+
+def test_an_inspector_reads_the_rosters_only_of_an_institution_drawn_for_them(
+    filed_institution, toddler_class, enrol, yanhu_official, make_user
+):
+    """Issue 11, item 24: an inspector checks staff certificates and class sizes on site — of
+    the institutions they were drawn for, not city-wide."""
+    from huimin.supervision import services as supervision
+
+    child = enrol(toddler_class, name="张一")
+    drawn = [make_user(f"insp{n}", User.Role.INSPECTOR, ("140800",)) for n in (1, 2)]
+    plan = supervision.plan_create(
+        actor=yanhu_official, name="抽查", region_code="140802", target_count=1
+    )
+    supervision.plan_lock(
+        actor=yanhu_official, plan_id=plan.pk, public_value="2026年11月24日上证指数收盘3976.52"
+    )
+    supervision.plan_draw(actor=yanhu_official, plan_id=plan.pk)
+    late = make_user("insp3", User.Role.INSPECTOR, ("140800",))  # joined after the draw
+    detail = reverse("childcare_institution_detail", args=[filed_institution.pk])
+
+    for inspector, expected in ((drawn[0], 200), (drawn[1], 200), (late, 403)):
+        client = client_for(inspector)
+        statuses = {
+            url: client.get(url).status_code
+            for url in roster_urls(filed_institution, toddler_class, child)
+        }
+        page = client.get(detail)
+        assert page.status_code == 200
+        assert set(statuses.values()) == {expected}, inspector
+        has_rosters = "care" in [k for k, _label in page.context["tabs"]]
+        assert has_rosters is (expected == 200)
