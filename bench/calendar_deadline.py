@@ -2,7 +2,9 @@
 the bare chinesecalendar loop. Later modules compute a deadline for every open case on each
 list page, so this must stay close to the bare loop.
 
-Prints one JSON line: {"deadlines": N, "service_s": ..., "bare_s": ..., "ratio": ...}
+It runs on its own in-memory SQLite database whatever DATABASE_URL says (it migrates the
+database it uses). Prints one JSON line:
+{"deadlines": N, "service_s": ..., "bare_s": ..., "ratio": ...}
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huimin.settings")
-os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+# Its own in-memory database whatever DATABASE_URL names: the benchmark migrates the database
+# it uses, and must never do that to a developer's or a server's (issue 17).
+_OTHER_DATABASE = os.environ.get("DATABASE_URL", "")
+os.environ["DATABASE_URL"] = "sqlite://:memory:"
 
 import chinese_calendar  # noqa: E402
 import django  # noqa: E402
@@ -38,6 +43,8 @@ def bare(start: dt.date, n: int) -> dt.date:
 
 
 def main(count: int = 20_000) -> None:
+    if _OTHER_DATABASE:
+        print("DATABASE_URL is not used here: the calendar runs on its own in-memory database")  # noqa: T201
     call_command("migrate", verbosity=0)
     starts = [dt.date(2026, 1, 1) + dt.timedelta(days=i % 300) for i in range(count)]
     calendar = WorkdayCalendar()
