@@ -63,8 +63,10 @@ lint: install-test
 	$(BIN)/ruff format --check huimin tests e2e bench
 	$(BIN)/mypy
 
-## make bench: every script in bench/ with its defaults (the subsidy batch at 116,400 children;
-## on a scratch PostgreSQL database instead when DATABASE_URL is set)
+## make bench: every script in bench/ with its defaults (the subsidy batch at 116,400 children,
+## on a scratch PostgreSQL database instead when DATABASE_URL is set; the load benchmark on the
+## city demo data in var/bench/city/, built on its first run in about 4–5 minutes, then about
+## 2 minutes a run)
 bench: install-test
 	@for b in bench/*.py; do [ "$$b" = "bench/__init__.py" ] || $(BIN)/python $$b || exit 1; done
 

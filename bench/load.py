@@ -96,13 +96,17 @@ def _huimin(args: list[str], env: dict[str, str], *, quiet: bool = True) -> int:
     ).returncode
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def data_prepare(data_dir: Path, *, rebuild: bool) -> None:
     """The city database in ``data_dir``: reused when its schema is current, else built."""
     env = _server_env(data_dir)
     database = data_dir / "huimin.sqlite3"
     if database.exists() and not rebuild:
         if _huimin(["migrate", "--check"], env) == 0:
-            _log(f"city data: {database.relative_to(ROOT)} (schema current, reused)")
+            _log(f"city data: {_shown(database)} (schema current, reused)")
             return
         _log("city data: migrations are pending, rebuilding it")
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -110,7 +114,7 @@ def data_prepare(data_dir: Path, *, rebuild: bool) -> None:
     for path in data_dir.glob("building.sqlite3*"):
         path.unlink()
     _log(
-        f"city data: building {database.relative_to(ROOT)} — huimin migrate and "
+        f"city data: building {_shown(database)} — huimin migrate and "
         "huimin seed-demo --scale city (first run only; about 4–5 minutes on 2 busy cores) …"
     )
     started = time.perf_counter()
