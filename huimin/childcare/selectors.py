@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from django.db.models import (
@@ -435,9 +435,38 @@ def institution_summary_for_user(*, user: User, institution_id: int, today: dt.d
     return row
 
 
-def findings_open_for_user(*, user: User, institution_id: int) -> QuerySet[Finding]:
-    """The open findings of an institution in scope, most serious first."""
-    return findings_open(institution_get_for_user(user=user, institution_id=institution_id))
+def findings_open_for_user(*, user: User, institution_id: int) -> list[Finding]:
+    """The open findings of an institution in scope, most serious first; without the names
+    of children and staff for one who may not read its rosters."""
+    institution = institution_get_for_user(user=user, institution_id=institution_id)
+    return findings_shown(user, institution, findings_open(institution))
+
+
+#: Finding subjects that name a person (rules.py writes ``幼儿：王小宝`` / ``人员：刘芳``), and
+#: what a reader who may not see the rosters reads instead of the name.
+_NAMED_SUBJECTS = {"幼儿": "某幼儿", "人员": "某工作人员"}
+
+
+def finding_redacted(finding: Finding) -> Finding:
+    """The finding with the person's name taken out of its subject and message (in memory
+    only: never saved)."""
+    kind, _sep, rest = finding.subject.partition("：")
+    name = rest.split("（")[0]
+    if kind not in _NAMED_SUBJECTS or not name:
+        return finding
+    finding.subject = kind
+    finding.message = finding.message.replace(name, _NAMED_SUBJECTS[kind])
+    return finding
+
+
+def findings_shown(
+    user: User, institution: Institution, findings: Iterable[Finding]
+) -> list[Finding]:
+    """Findings as ``user`` may read them: whole for a roster reader (roster_scope), without
+    children's and staff's names for anyone else (an outside evaluator, the city)."""
+    if roster_may_read(user, institution):
+        return list(findings)
+    return [finding_redacted(f) for f in findings]
 
 
 def recognition_list_for_user(*, user: User, institution_id: int) -> QuerySet[InclusiveRecognition]:
@@ -575,8 +604,11 @@ def institution_ranking_for_user(
     )
 
 
-def findings_top(institution_ids: list[int], *, per: int = 3) -> dict[int, list[Finding]]:
-    """The ``per`` most serious open findings of each institution, in one query."""
+def findings_top(
+    institution_ids: list[int], *, per: int = 3, reader: User | None = None
+) -> dict[int, list[Finding]]:
+    """The ``per`` most serious open findings of each institution, in one query; for a
+    ``reader``, without the names of the institutions whose rosters they may not read."""
     rows = (
         Finding.objects.filter(institution_id__in=institution_ids, status=Finding.Status.OPEN)
         .annotate(
@@ -590,9 +622,15 @@ def findings_top(institution_ids: list[int], *, per: int = 3) -> dict[int, list[
         .filter(position__lte=per)
         .order_by("institution_id", "position")
     )
+    readable = (
+        set(roster_scope(reader).filter(pk__in=institution_ids).values_list("pk", flat=True))
+        if reader is not None
+        else set(institution_ids)
+    )
     out: dict[int, list[Finding]] = {}
     for row in rows:
-        out.setdefault(row.institution_id, []).append(row)
+        shown = row if row.institution_id in readable else finding_redacted(row)
+        out.setdefault(row.institution_id, []).append(shown)
     return out
 
 

@@ -214,7 +214,7 @@ def findings_ranking(request: AuthedRequest) -> HttpResponse:
         user=request.user, filters=filters, today=_today()
     )
     page = pages.paginate(request, ranking)
-    top = selectors.findings_top([i.pk for i in page.object_list], per=3)
+    top = selectors.findings_top([i.pk for i in page.object_list], per=3, reader=request.user)
     rows = [(page.start_index() + n, i, top.get(i.pk, [])) for n, i in enumerate(page)]
     return pages.list_page(
         request,
@@ -340,7 +340,7 @@ def institution_detail(request: AuthedRequest, institution_id: int) -> HttpRespo
     if request.htmx and request.htmx.target == "tabs-block":
         return render(request, "childcare/_tabs.html", context)
 
-    findings = list(selectors.findings_open(institution))
+    findings = selectors.findings_shown(user, institution, selectors.findings_open(institution))
     filings = list(selectors.filing_history(institution))
     for f in filings:
         f.missing_labels = [rules.FILING_MATERIALS.get(m, m) for m in f.missing]  # type: ignore[attr-defined]

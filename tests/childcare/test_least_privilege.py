@@ -105,3 +105,27 @@ def test_an_inspector_reads_the_rosters_only_of_an_institution_drawn_for_them(
         assert set(statuses.values()) == {expected}, inspector
         has_rosters = "care" in [k for k, _label in page.context["tabs"]]
         assert has_rosters is (expected == 200)
+
+
+def test_an_evaluator_reads_findings_without_the_names_of_children(
+    evaluator, yanhu_official, institution, toddler_class, enrol
+):
+    enrol(toddler_class, months=30, name="张一")  # too old for a 托小班: a finding names him
+    detail = reverse("childcare_institution_detail", args=[institution.pk])
+    findings_api = f"{API}/institutions/{institution.pk}/findings"
+
+    seen = {}
+    for who, user in (("evaluator", evaluator), ("county", yanhu_official)):
+        client = client_for(user)
+        api = client.get(findings_api).json()
+        row = next(f for f in api if f["rule"] == "child_age_out_of_range")
+        ranking = client.get(reverse("childcare_findings"))
+        pages = client.get(detail).content.decode() + ranking.content.decode()
+        seen[who] = (row["subject"], row["message"], "张一" in pages)
+
+    assert seen["county"][0] == "幼儿：张一"
+    assert seen["county"][1].startswith("张一现30月龄")
+    assert seen["county"][2] is True
+    assert seen["evaluator"][0] == "幼儿"
+    assert seen["evaluator"][1].startswith("某幼儿现30月龄")
+    assert seen["evaluator"][2] is False
