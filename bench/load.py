@@ -299,6 +299,20 @@ ROLE_SHARE = {
     "citizen": 3,
 }
 
+#: Measured alone with ``--isolate SECONDS`` (16 connections each, interleaved over the rounds):
+#: the targets of issue 17's table and the dashboards it names, to compare before and after.
+ISOLATED: list[tuple[str, str | None, str]] = [
+    ("api subsidy quote (no database)", None, "/api/subsidy/quote?birth_date=2024-05-01"),
+    ("api calendar deadline", None, "/api/calendar/deadline?start=2026-05-06&working_days=15"),
+    ("home, county official", "yanhu", "/home/"),
+    ("institutions list, county official", "yanhu", "/childcare/institutions/"),
+    ("applications list, county official", "yanhu", "/subsidy/applications/"),
+    ("public supervision page, anonymous", None, "/supervision/public/"),
+    ("api applications, city admin (session)", "admin", "/api/subsidy/applications"),
+    ("subsidy dashboard, city admin", "admin", "/subsidy/dashboard/"),
+    ("subsidy dashboard, finance", "finance", "/subsidy/dashboard/"),
+]
+
 #: Where each placeholder's ids are found: the list page and the link to a detail page.
 ID_SOURCES = {
     "person": ("/people/", r'href="/people/(\d+)/"'),
@@ -451,37 +465,43 @@ def request(
 
 
 def _client(base: str) -> httpx.Client:
-    return httpx.Client(base_url=base, timeout=30, follow_redirects=False)
+    # Plain HTTP on the loopback: no TLS context to build (certifi's takes ~0.1 s of CPU).
+    return httpx.Client(base_url=base, timeout=30, follow_redirects=False, verify=False)  # noqa: S501
 
 
 def closed_loop(
-    base: str,
-    connections: int,
+    clients: list[httpx.Client],
     seconds: float,
     pick: Callable[[random.Random], tuple[Target, Session]],
     rec: Recorder,
     seed: int,
 ) -> float:
-    """``connections`` threads, each with its next request as soon as the last is answered,
-    for ``seconds``; returns the measured wall time."""
-    stop = time.monotonic() + seconds
+    """One thread per client, each sending its next request as soon as the last is answered,
+    for ``seconds`` from the moment all are ready; returns the time from that moment until
+    the last answer."""
+    clock: dict[str, float] = {}
+
+    def go() -> None:
+        clock["start"] = time.monotonic()
+
+    ready = threading.Barrier(len(clients), action=go)
 
     def run(n: int) -> None:
         rng = random.Random(seed * 1000 + n)  # noqa: S311 - a load mix, not secrets
-        with _client(base) as client:
-            for _ in range(1_000_000):  # bounded: the clock ends it long before
-                if time.monotonic() >= stop:
-                    break
-                target, session = pick(rng)
-                request(client, target, session, rng, rec)
+        ready.wait(timeout=60)
+        stop = clock["start"] + seconds
+        for _ in range(1_000_000):  # bounded: the clock ends it long before
+            if time.monotonic() >= stop:
+                break
+            target, session = pick(rng)
+            request(clients[n], target, session, rng, rec)
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(connections)]
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(len(clients))]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=seconds + 60)
-    return time.monotonic() - started
+        thread.join(timeout=seconds + 90)
+    return time.monotonic() - clock.get("start", time.monotonic())
 
 
 # --------------------------------------------------------------------------- figures
@@ -557,6 +577,9 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="城市数据目录")
     parser.add_argument("--rebuild", action="store_true", help="重建城市数据")
     parser.add_argument("--no-queries", action="store_true", help="不统计每个页面的查询数")
+    parser.add_argument(
+        "--isolate", type=float, default=0, help="每个对照目标单独闭环测量的秒数/轮（默认 0：不测）"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if min(args.connections, args.rounds, args.users) < 1 or args.think < 0:
@@ -583,6 +606,8 @@ def main() -> int:
     throughput = Recorder()
     minimal = Recorder()
     users = Recorder()
+    alone = Recorder()
+    isolated_s: dict[str, float] = defaultdict(float)
     minimal_s = mix_s = 0.0
     sessions: dict[str | None, Session] = {}
     with server(data_dir, args.workers, args.port) as base:
@@ -652,14 +677,13 @@ def main() -> int:
         def pick_minimal(_rng: random.Random) -> tuple[Target, Session]:
             return minimal_target, sessions[None]
 
+        loop_clients = [_client(base) for _ in range(args.connections)]
         _log(f"warm-up: 3 s of the mix ({_load_average()})")
-        closed_loop(base, args.connections, 3, pick_mix, Recorder(), args.seed)
+        closed_loop(loop_clients, 3, pick_mix, Recorder(), args.seed)
         for n in range(args.rounds):
-            minimal_s += closed_loop(
-                base, args.connections, args.minimal_seconds, pick_minimal, minimal, n
-            )
+            minimal_s += closed_loop(loop_clients, args.minimal_seconds, pick_minimal, minimal, n)
             mix_s += closed_loop(
-                base, args.connections, args.mix_seconds, pick_mix, throughput, args.seed + n
+                loop_clients, args.mix_seconds, pick_mix, throughput, args.seed + n
             )
             _log(f"throughput round {n + 1}/{args.rounds} done ({_load_average()})")
 
@@ -692,6 +716,19 @@ def main() -> int:
             thread.start()
         for thread in threads:
             thread.join(timeout=args.user_seconds + 60)
+        if args.isolate > 0:
+            _log(
+                f"alone: {len(ISOLATED)} targets × {args.rounds} rounds × {args.isolate:g} s, "
+                f"{args.connections} connections ({_load_average()})"
+            )
+            for n in range(args.rounds):
+                for name, username, path in ISOLATED:
+                    one = (Target(name, "alone", path, "page", 1), sessions[username])
+                    isolated_s[name] += closed_loop(
+                        loop_clients, args.isolate, lambda _r, o=one: o, alone, n
+                    )
+        for client in loop_clients:
+            client.close()
         _log(f"after: {_load_average()}")
     wall = time.monotonic() - wall_started
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
@@ -704,6 +741,25 @@ def main() -> int:
         queries = queries_per_target(data_dir, targets, sessions)
 
     # ------------------------------------------------------------------ report
+    if isolated_s:
+        by_target: dict[str, list[Record]] = defaultdict(list)
+        for r in alone.records:
+            by_target[r.target].append(r)
+        quote_rps = 0.0
+        _log()
+        _log(
+            f"{'alone, 16 connections closed loop':44} │ {'req/s':>7} {'p50':>6} {'p99':>6} │"
+            " vs quote"
+        )
+        for name, _u, _p in ISOLATED:
+            rows = by_target[f"{name} [alone]"]
+            rps = len(rows) / isolated_s[name] if isolated_s[name] else 0.0
+            quote_rps = quote_rps or rps
+            _n, p50, p99 = summary(rows)
+            _log(
+                f"{name:44} │ {rps:7.1f} {p50:6.0f} {p99:6.0f} │ "
+                f"{rps / quote_rps if quote_rps else 0:8.3f}"
+            )
     mix_rps = len(throughput.records) / mix_s if mix_s else 0.0
     minimal_rps = len(minimal.records) / minimal_s if minimal_s else 0.0
     ratio = mix_rps / minimal_rps if minimal_rps else 0.0
@@ -745,7 +801,10 @@ def main() -> int:
     _, p50, p99 = summary(reads)
     _, ep50, ep99 = summary(exports)
     errors = sum(
-        1 for recorder in (throughput, minimal, users, logins) for r in recorder.records if not r.ok
+        1
+        for recorder in (throughput, minimal, users, logins, alone)
+        for r in recorder.records
+        if not r.ok
     )
     _log(
         f"throughput: mix {mix_rps:.1f} req/s ({len(throughput.records)} in {mix_s:.1f} s), "
@@ -761,7 +820,7 @@ def main() -> int:
         f"errors: {errors}"
         + "".join(f"\n  {k}: {v}" for k, v in sorted(throughput.failures.items()))
     )
-    for recorder in (minimal, users, logins):
+    for recorder in (minimal, users, logins, alone):
         for key, count in sorted(recorder.failures.items()):
             _log(f"  {key}: {count}")
     _log(
