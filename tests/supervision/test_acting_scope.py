@@ -364,3 +364,14 @@ def test_the_operator_and_the_crew_neither_publish_nor_decide_complaints(
         )
 
     assert supervision_state() == before
+
+
+def test_the_see_only_note_is_in_english_too(county_setup, city_plan):
+    plan = city_plan("draft")
+    client = Client()
+    client.force_login(county_setup.other_official)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(reverse("supervision_plan_detail", args=[plan.pk])).content.decode()
+
+    assert "This is a plan of 运城市: you may view it, but locking, drawing and" in page
