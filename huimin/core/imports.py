@@ -34,6 +34,11 @@ MAX_ROWS = 2000
 READ_SECONDS = 20.0
 #: The clock is looked at every this many rows.
 CLOCK_EVERY = 256
+#: What an .xlsx may hold once unpacked: a base for styles and the like, and a generous size per
+#: row allowed (a 12-column row is about 1.5 KB of XML), never more than UNPACKED_MAX.
+UNPACKED_BASE = 5_000_000
+UNPACKED_PER_ROW = 4_000
+UNPACKED_MAX = 600_000_000
 
 #: Where a row error that concerns the whole file (its header) or a whole row is reported.
 HEADER_COLUMN = "表头"
@@ -213,22 +218,36 @@ ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?row[\s>/]")
 
 
 def _refuse_long_sheets(content: bytes, max_rows: int, deadline: float) -> None:
-    """Count the row elements of every sheet as it is decompressed, before openpyxl reads
-    it (openpyxl walks a whole sheet that does not record its size): a sheet with more rows
-    than the limit is refused at C speed. Not a zip archive: left to the reader to say so."""
+    """Before openpyxl reads a workbook (it walks a whole sheet that does not record its size,
+    and holds all shared strings in memory): count every sheet's row elements as it is
+    decompressed, refusing a sheet with more rows than the limit at C speed, and refuse a
+    workbook that unpacks far beyond what that many rows need (a zip bomb). Not a zip
+    archive: left to the reader to say so."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError):
         return
+    limit = min(UNPACKED_BASE + max_rows * UNPACKED_PER_ROW, UNPACKED_MAX)
+    too_big = InvalidInput(
+        f"文件解压后超过{limit // 1_000_000} MB，远大于{max_rows}行表格应有的大小，"
+        "未导入任何数据：请删除多余的行、列和工作表，或另存为新的 .xlsx 文件后重新上传。"
+    )
     with archive:
-        for info in archive.infolist():
-            name = info.filename
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            rows, carry = 0, b""
+        sheets = [
+            info
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        ]
+        # a zip never yields more than it declares (else its check fails): the declared sizes
+        # bound what the other parts (shared strings, styles) unpack to
+        if sum(info.file_size for info in archive.infolist() if info not in sheets) > limit:
+            raise too_big
+        for info in sheets:
+            rows, unpacked, carry = 0, 0, b""
             try:
                 with archive.open(info) as stream:
                     while chunk := stream.read(1 << 20):
+                        unpacked += len(chunk)
                         data = carry + chunk
                         cut = data.rfind(b"<")  # no row tag spans a "<": cut there
                         cut = len(data) if cut < 0 else cut
@@ -236,6 +255,8 @@ def _refuse_long_sheets(content: bytes, max_rows: int, deadline: float) -> None:
                         carry = data[cut:]
                         if rows - 1 > max_rows:
                             raise InvalidInput(_too_many_rows(max_rows))
+                        if unpacked > limit:
+                            raise too_big
                         if time.monotonic() > deadline:
                             raise InvalidInput(READ_TIMEOUT)
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):

@@ -158,3 +158,30 @@ def test_columns_right_of_the_header_are_not_read():
     rows = list(imports.read_rows(content, COLUMNS))
 
     assert rows[0].values == {"姓名": "王丽", "身份证号": "x"}
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
+def test_a_workbook_that_unpacks_far_beyond_its_rows_is_refused_unread(monkeypatch, part):
+    """A zip bomb: a few kilobytes that would unpack to megabytes of a sheet or of the shared
+    strings openpyxl holds in memory."""
+    source = zipfile.ZipFile(io.BytesIO(_xlsx([])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                data += b" " * 6_000_000
+            target.writestr(item, data)
+        if part not in source.namelist():
+            target.writestr(part, b" " * 6_000_000)
+    content = out.getvalue()
+    assert len(content) < 100_000
+    monkeypatch.setattr(imports, "load_workbook", lambda *a, **k: pytest.fail("was read"))
+
+    with pytest.raises(InvalidInput) as info:
+        list(imports.read_rows(content, COLUMNS, max_rows=10))
+
+    assert info.value.message == (
+        "文件解压后超过5 MB，远大于10行表格应有的大小，未导入任何数据："
+        "请删除多余的行、列和工作表，或另存为新的 .xlsx 文件后重新上传。"
+    )

@@ -19,7 +19,7 @@ def test_a_roster_of_a_million_and_a_half_blank_rows_is_refused_at_once(client, 
     response = client.post("/api/subsidy/roster", {"file": io.BytesIO(content)}, format="multipart")
 
     elapsed = time.monotonic() - started
-    assert elapsed < 1
+    assert elapsed < 3  # about 0.7 s here, the upload of 3.7 MB included; it was 31 s
     assert response.status_code == 422
     assert response.json()["detail"] == (
         "一次最多导入20000行（空行也计算在内）：请删除表格下方多余的空行，或把文件拆分后分批导入。"
