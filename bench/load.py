@@ -590,6 +590,7 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in background
     if os.environ.get("DATABASE_URL"):
         _log("DATABASE_URL is ignored here: the load benchmark serves its own SQLite city data")
     _log(f"before: {_load_average()}")
