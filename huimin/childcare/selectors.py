@@ -644,15 +644,23 @@ def document_list(institution: Institution) -> QuerySet[FilingDocument]:
     return institution.documents.select_related("uploaded_by").order_by("material", "-uploaded_at")
 
 
+#: Filing materials that are about people (certificates of named staff): roster readers only.
+PERSONAL_MATERIALS = frozenset({"staff_qualifications"})
+
+
 def document_get_for_user(*, user: User, document_id: int) -> FilingDocument:
-    """A filing material of an institution in the user's scope, else NotFound."""
+    """A filing material of an institution in the user's scope, else NotFound; the staff's
+    certificates only for those who may read its rosters (Forbidden)."""
     _require(user, core_rules.Perm.INSTITUTION_VIEW)
     try:
-        return FilingDocument.objects.select_related("institution").get(
+        document = FilingDocument.objects.select_related("institution").get(
             pk=document_id, institution__in=institution_scope(user)
         )
     except FilingDocument.DoesNotExist:
         raise NotFound() from None
+    if document.material in PERSONAL_MATERIALS and not roster_may_read(user, document.institution):
+        raise Forbidden("工作人员的资格证书和健康证明只向机构、备案的县和抽中的检查人员提供。")
+    return document
 
 
 def recognition_latest(institution: Institution) -> InclusiveRecognition | None:

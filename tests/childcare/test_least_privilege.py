@@ -5,9 +5,11 @@ while the operator and the county keep them."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from huimin.childcare import services
 from huimin.core.models import User
 
 API = "/api/childcare"
@@ -129,3 +131,25 @@ def test_an_evaluator_reads_findings_without_the_names_of_children(
     assert seen["evaluator"][0] == "幼儿"
     assert seen["evaluator"][1].startswith("某幼儿现30月龄")
     assert seen["evaluator"][2] is False
+
+
+def test_staff_certificates_among_filing_materials_are_for_roster_readers_only(
+    evaluator, yanhu_official, operator, institution, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    certificates, licence = (
+        services.document_upload(
+            actor=operator,
+            institution_id=institution.pk,
+            material=material,
+            upload=SimpleUploadedFile(f"{material}.pdf", pdf, "application/pdf"),
+        )
+        for material in ("staff_qualifications", "business_licence")
+    )
+
+    def status(user: User, document) -> int:
+        return client_for(user).get(f"/childcare/documents/{document.pk}/").status_code
+
+    assert (status(evaluator, certificates), status(evaluator, licence)) == (403, 200)
+    assert (status(yanhu_official, certificates), status(operator, certificates)) == (200, 200)
