@@ -36,7 +36,7 @@ from huimin.core.api import (
 from huimin.core.errors import NotFound
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Region
-from huimin.core.selectors import WorkdayCalendar
+from huimin.core.selectors import WorkdayCalendar, region_may_act
 from huimin.supervision import rules, selectors, services
 from huimin.supervision.models import (
     Complaint,
@@ -128,6 +128,10 @@ class DrawnOut(Schema):
 
 
 class PlanOut(PlanItemOut):
+    may_act: bool = Field(
+        description="当前用户能否锁定、抽取或作废本计划：须由计划所属区域（或其上级）办理；"
+        "县级用户可以查看覆盖本县的市级计划，但不能办理"
+    )
     kind: InstitutionKind | Literal[""] = Field(description="限定的机构类型；空为不限")
     inclusive: Literal["", "yes", "no"] = Field(description="yes 仅普惠机构，no 仅非普惠机构")
     public_value: str = Field(description="锁定时公开的随机数来源")
@@ -207,6 +211,7 @@ def _plan_out(request: AuthedRequest, plan_id: int) -> dict[str, Any]:
     ]
     return {
         **_plan_item(plan),
+        "may_act": region_may_act(request.user, plan.region),
         "drawn_count": len(drawn),
         "kind": plan.kind,
         "inclusive": plan.inclusive,

@@ -118,6 +118,8 @@ def test_the_api_refuses_a_county_acting_on_a_city_plan(
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     assert snapshot(plan.pk) == before
+    shown = client.get(f"/api/supervision/plans/{plan.pk}").json()
+    assert (shown["id"], shown["may_act"]) == (plan.pk, False)
 
 
 PAGE_WRITES = [
@@ -194,6 +196,7 @@ def test_the_city_still_acts_on_its_plan_and_sees_every_county(county_setup, cit
 
     page = client.get(reverse("supervision_plan_detail", args=[plan.pk]))
 
+    assert client.get(f"/api/supervision/plans/{plan.pk}").json()["may_act"] is True
     assert page.context["can_lock"] is True
     assert len(page.context["candidates"]) == 5
     locked = services.plan_lock(actor=admin, plan_id=plan.pk, public_value=PUBLIC_VALUE)
