@@ -266,6 +266,8 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_status(request: AuthedRequest, person_id: int) -> HttpResponse:
+    # resolved before the form is read: out of scope is 404 whatever was posted
+    selectors.person_get_for_user(user=request.user, person_id=person_id)
     form = PersonStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择新状态并填写原因。")
