@@ -147,6 +147,7 @@ def server(data_dir: Path, workers: int, port: int) -> Iterator[str]:
         raise SystemExit("huimin collectstatic failed")
     port = port or _free_port()
     log_path = data_dir / "gunicorn.log"
+    (data_dir / "access.log").write_text("")  # this run's requests only
     with log_path.open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
             [
