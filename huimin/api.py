@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer as NinjaJSONRenderer
 from ninja.security import HttpBearer, SessionAuth
@@ -15,7 +15,7 @@ from huimin.childcare.api import router as childcare_router
 from huimin.core import services
 from huimin.core.api import calendar_router
 from huimin.core.api import router as core_router
-from huimin.core.errors import DomainError
+from huimin.core.errors import DomainError, Forbidden
 from huimin.subsidy.api import router as subsidy_router
 from huimin.supervision.api import router as supervision_router
 
@@ -43,7 +43,15 @@ class BrowserSessionAuth(SessionAuth):
     def __call__(self, request: HttpRequest) -> Any:
         if request.headers.get("Authorization", "").lower().startswith("bearer "):
             return None
-        return super().__call__(request)
+        if not request.user.is_authenticated:
+            # No session: a 401, not ninja's CSRF refusal (403 with an undocumented body).
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as exc:  # ninja's "CSRF check Failed"
+            raise Forbidden(
+                "缺少或无效的 CSRF 令牌：请刷新页面后重试；程序调用请改用 Bearer 令牌。"
+            ) from exc
 
 
 class JSONRenderer(NinjaJSONRenderer):
@@ -132,6 +140,19 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": k, "message": v} for k, v in exc.field_errors.items()]
     return api.create_response(
         request, {"detail": exc.message, "code": exc.code, "errors": errors}, status=exc.status
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals in our error shape; its only 400, a body that is not JSON, is a
+    422 like every other malformed input (found by the API fuzzing)."""
+    if exc.status_code == 400:
+        status, code, detail = 422, "invalid", "请求参数有误：请求体不是有效的 JSON。"
+    else:
+        status, code, detail = exc.status_code, "error", str(exc)
+    return api.create_response(
+        request, {"detail": detail, "code": code, "errors": []}, status=status
     )
 
 

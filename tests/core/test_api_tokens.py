@@ -78,5 +78,20 @@ def test_a_session_write_still_needs_its_csrf_token(wanrong_official, wanrong_pe
     )
 
     assert response.status_code == 403
-    assert response.json()["detail"] == "CSRF check Failed"
+    assert response.json()["code"] == "forbidden"
+    assert "CSRF" in response.json()["detail"]
+    assert not AccessLog.objects.exists()
+
+
+def test_an_anonymous_write_without_csrf_token_is_401(wanrong_person):
+    """Found by the API fuzzing: no session and no token is a 401 in the documented error
+    shape, not ninja's CSRF refusal."""
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        f"/api/people/{wanrong_person.pk}/reveal", {}, content_type="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
     assert not AccessLog.objects.exists()
