@@ -27,6 +27,9 @@ class Institution(models.Model):
         CLOSED = "closed", _("已注销")
 
     name = models.CharField("机构名称", max_length=100)
+    #: The name as the county last acknowledged it (备案名称): what public pages show, so a
+    #: new name appears there only once its change filing is acknowledged (issue 11, item 22).
+    filed_name = models.CharField("备案名称", max_length=100, blank=True)
     kind = models.CharField("机构类型", max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
         Region, verbose_name="所在区域", on_delete=models.PROTECT, related_name="institutions"
@@ -81,6 +84,15 @@ class Institution(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    #: kept by the filing service, not typed: not a change to show (core.timeline)
+    timeline_hidden = frozenset({"filed_name"})
+
+    @property
+    def public_name(self) -> str:
+        """The acknowledged name (an institution filed before the field existed, or built
+        filed by the demo, has only its name)."""
+        return self.filed_name or self.name
 
     @property
     def fees_fen(self) -> dict[str, int]:

@@ -266,10 +266,17 @@ def institution_update(
         changed = [k for k, v in values.items() if getattr(institution, k) != v]
         if not changed:
             return institution
+        if institution.status != S.REGISTERED and not institution.filed_name:
+            # filed before the acknowledged name was kept: the name it was filed under stays
+            # public until the county acknowledges the change
+            institution.filed_name = institution.name
+            changed_fields = [*changed, "filed_name"]
+        else:
+            changed_fields = changed
         for key in changed:
             setattr(institution, key, values[key])
         institution._history_user = actor  # type: ignore[attr-defined]
-        institution.save(update_fields=[*changed, "updated_at"])
+        institution.save(update_fields=[*changed_fields, "updated_at"])
         if (
             institution.status == S.FILED
             and not institution.filings.filter(status=F.SUBMITTED).exists()
@@ -396,6 +403,10 @@ def filing_decide(
             (Filing.Kind.CLOSURE, True): S.CLOSED,
             (Filing.Kind.CLOSURE, False): S.FILED,
         }
+        if acknowledge and institution.filed_name != institution.name:
+            institution.filed_name = institution.name  # the public pages show it from now
+            institution._history_user = actor  # type: ignore[attr-defined]
+            institution.save(update_fields=["filed_name"])
         target = targets.get((filing.kind, acknowledge))
         if target is not None:
             record_transition(

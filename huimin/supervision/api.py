@@ -1171,7 +1171,7 @@ def public_plan_get(request: HttpRequest, plan_id: int) -> dict:
         "candidates": [
             {
                 "institution_id": c.institution_id,
-                "institution_name": c.institution.name,
+                "institution_name": c.institution.public_name,
                 "region_path": c.region_path,
                 "county": c.county,
                 "weight": c.weight,
@@ -1191,7 +1191,7 @@ def public_plan_get(request: HttpRequest, plan_id: int) -> dict:
             {
                 "position": i.position,
                 "institution_id": i.institution_id,
-                "institution_name": i.institution.name,
+                "institution_name": i.institution.public_name,
                 "stratum": i.stratum,
                 "inspectors": [
                     c.inspector_id for c in sorted(i.crew.all(), key=lambda c: c.position)
@@ -1207,7 +1207,7 @@ def _public_result(row: Inspection) -> dict[str, Any]:
     return {
         "id": row.pk,
         "institution_id": row.institution_id,
-        "institution_name": row.institution.name,
+        "institution_name": row.institution.public_name,
         "county_name": _county_name(region),
         "region_name": region.name,
         "plan_id": row.plan_id,
@@ -1233,7 +1233,7 @@ def public_result_list(request: HttpRequest, query: Query[PublicListQuery]) -> d
     if region is not None:
         results = results.filter(institution__region__path__startswith=region.path)
     if query.q:
-        results = results.filter(institution__name__contains=query.q.strip())
+        results = results.filter(selectors.public_name_contains(query.q.strip()))
     return page_of(results, query, _public_result)
 
 
@@ -1251,7 +1251,7 @@ def public_credit_list(request: HttpRequest, query: Query[PublicCreditQuery]) ->
         (institution, rating)
         for institution, rating in selectors.public_credit()
         if (region is None or institution.region.path.startswith(region.path))
-        and (not query.q or query.q.strip() in institution.name)
+        and (not query.q or query.q.strip() in institution.public_name)
         and (not query.level or rating.level == query.level)
     ]
 
@@ -1259,7 +1259,7 @@ def public_credit_list(request: HttpRequest, query: Query[PublicCreditQuery]) ->
         institution, rating = row
         return {
             "institution_id": institution.pk,
-            "institution_name": institution.name,
+            "institution_name": institution.public_name,
             "county_name": _county_name(institution.region),
             "region_name": institution.region.name,
             "level": rating.level,

@@ -613,6 +613,13 @@ def conflict_list_for_user(*, user: User) -> QuerySet[Conflict]:
 # --------------------------------------------------------------------------- public (一公开)
 
 
+def public_name_contains(q: str) -> Q:
+    """Results whose institution's public (acknowledged) name contains ``q``."""
+    return Q(institution__filed_name__contains=q) | Q(
+        institution__filed_name="", institution__name__contains=q
+    )
+
+
 def public_plans() -> QuerySet[DrawPlan]:
     """Drawn plans with their published record (no personal data)."""
     return (

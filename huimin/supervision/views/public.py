@@ -58,7 +58,7 @@ def public_results(request: HttpRequest) -> HttpResponse:
     if county is not None:
         results_qs = results_qs.filter(institution__region__path__startswith=county.path)
     if q:
-        results_qs = results_qs.filter(institution__name__contains=q)
+        results_qs = results_qs.filter(selectors.public_name_contains(q))
     results = Paginator(results_qs, PUBLIC_PAGE_SIZE).get_page(request.GET.get("results_page"))
     for i in results:
         i.county_name = county_name(i.institution.region)  # type: ignore[attr-defined]
@@ -67,12 +67,12 @@ def public_results(request: HttpRequest) -> HttpResponse:
         (institution, rating)
         for institution, rating in selectors.public_credit()
         if (county is None or institution.region.path.startswith(county.path))
-        and (not q or q in institution.name)
+        and (not q or q in institution.public_name)
     ]
     credit = Paginator(ratings, PUBLIC_PAGE_SIZE).get_page(request.GET.get("credit_page"))
     credit_rows = [
         {
-            "name": institution.name,
+            "name": institution.public_name,
             "county": county_name(institution.region),
             "level": rating.level,
             "label": level_name(rating.level),
@@ -119,7 +119,7 @@ def public_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             {
                 "position": i.position,
                 "institution_id": i.institution_id,
-                "name": i.institution.name,
+                "name": i.institution.public_name,
                 "stratum": labels.get(i.stratum, i.stratum),
                 "weight": candidate.weight if candidate else "",
                 "reasons": reason_labels(candidate.reasons) if candidate else [],
