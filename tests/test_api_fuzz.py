@@ -10,7 +10,7 @@ database, flushed afterwards.
 Bounded in time: ``HUIMIN_FUZZ_SECONDS`` (default 150) count from the start of the setup; once
 they are spent no operation starts and the running one stops generating. The operations run in
 an order shuffled by ``HUIMIN_FUZZ_SEED`` (random unless set; printed), which also seeds
-hypothesis: a failure is reproduced with the same seed. ``HUIMIN_FUZZ_EXAMPLES`` (default 12)
+hypothesis: a failure is reproduced with the same seed. ``HUIMIN_FUZZ_EXAMPLES`` (default 16)
 caps the requests per operation.
 """
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
 BUDGET_SECONDS = float(os.environ.get("HUIMIN_FUZZ_SECONDS", "150"))
-EXAMPLES = int(os.environ.get("HUIMIN_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("HUIMIN_FUZZ_EXAMPLES", "16"))
 SEED = int(os.environ.get("HUIMIN_FUZZ_SEED") or random.SystemRandom().randrange(1 << 32))
 
 #: One demo account per role; ``None`` is the anonymous caller.
@@ -174,13 +174,17 @@ def test_api_answers_every_generated_request_as_documented(
                 reject()
             if path:
                 case.path_parameters = {**(case.path_parameters or {}), **path}
-            response = case.call_and_validate(
-                base_url=live_server.url,
-                session=session,
-                headers=tokens[account],
-                checks=CHECKS,
-                timeout=30,
-            )
+            try:
+                response = case.call_and_validate(
+                    base_url=live_server.url,
+                    session=session,
+                    headers=tokens[account],
+                    checks=CHECKS,
+                    timeout=30,
+                )
+            except (Exception, BaseExceptionGroup) as error:
+                error.add_note(f"Sent as: {account or 'anonymous'}")
+                raise
             statuses[response.status_code] += 1
 
         try:
@@ -189,7 +193,8 @@ def test_api_answers_every_generated_request_as_documented(
             pass
         except (Exception, BaseExceptionGroup) as error:  # schemathesis's FailureGroup is a
             # BaseExceptionGroup: report every operation's failure, then go on to the next
-            failures.append(f"{operation.label}: {error}")
+            notes = "\n".join(getattr(error, "__notes__", ()))  # the account
+            failures.append(f"{operation.label}: {error}\n{notes}")
         done.append(operation.label)
 
     elapsed = time.monotonic() - started
