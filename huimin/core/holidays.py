@@ -126,13 +126,6 @@ class Notice:
     days_off: dict[dt.date, str] = field(default_factory=dict)
     workdays: dict[dt.date, str] = field(default_factory=dict)
 
-    def arrangement(self) -> Arrangement:
-        return Arrangement(
-            year=self.year,
-            days_off={d: n for d, n in self.days_off.items() if d.year == self.year},
-            workdays={d: n for d, n in self.workdays.items() if d.year == self.year},
-        )
-
 
 _DATE = r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日"
 _ITEM = re.compile(r"^([一二三四五六七八九十]+)、(.*)$")

@@ -248,10 +248,6 @@ def _days_of(year: int) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)]
 
 
-def _package_knows(year: int) -> bool:
-    return _package_year(year) is not None
-
-
 def _with_days(
     base: YearCalendar,
     *,
@@ -416,13 +412,6 @@ def working_deadline(*, start: dt.date, working_days: int) -> dt.date:
 def working_deadline_marked(*, start: dt.date, working_days: int) -> Deadline:
     """The deadline N working days after ``start`` and the provisional years it counted in."""
     return WorkdayCalendar().deadline_marked(start, working_days)
-
-
-def holiday_years_known() -> list[int]:
-    """Years on an official calendar: the package's and those with an entered notice (not the
-    provisional years)."""
-    package_years = [y for y in range(holidays.FIRST_YEAR, 2100) if _package_knows(y)]
-    return sorted(set(package_years) | set(HolidayYear.objects.values_list("year", flat=True)))
 
 
 def holiday_notice_missing(*, today: dt.date) -> int | None:
