@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "huimin.childcare",
     "huimin.subsidy",
     "huimin.supervision",
+    "huimin.wildlife",
 ]
 
 MIDDLEWARE = [

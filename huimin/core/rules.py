@@ -365,6 +365,12 @@ class Perm(StrEnum):
     INSPECT = "inspect"  # record an assigned inspection, issue letters, judge rectification
     RECTIFY = "rectify"  # an operator sends rectification evidence for their institution
     COMPLAINT_RECORD = "complaint.record"  # record complaints about institutions
+    # wildlife-damage relief insurance
+    WILDLIFE_REPORT = "wildlife.report"  # report a loss: a farmer's own, or on a farmer's behalf
+    WILDLIFE_VIEW = "wildlife.view"  # claims, policies and payouts in one's scope
+    WILDLIFE_HANDLE = "wildlife.handle"  # accept or reject reports, survey and settle
+    WILDLIFE_POLICY = "wildlife.policy"  # policy years, standards tables, species
+    WILDLIFE_PAY = "wildlife.pay"  # payout batches, bank files and the bank's result
 
 
 #: What each role may do and why (least privilege, PIPL): one line per grant, its reason
@@ -386,6 +392,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.SUPERVISION_VIEW: "city oversight of inspections, letters and credit",
         Perm.DRAW_MANAGE: "runs city-wide double-random draws and publishes results",
         Perm.COMPLAINT_RECORD: "complaints received by the city (e.g. the 12345 hotline)",
+        Perm.WILDLIFE_VIEW: "city oversight of the counties' wildlife-damage claims",
+        Perm.WILDLIFE_POLICY: "enters a county's policy year and standards table",
         # no ROSTER_VIEW: the city's oversight needs counts, not children's and staff names
     },
     Role.COUNTY_OFFICIAL: {
@@ -406,6 +414,10 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.SUPERVISION_VIEW: "the county's inspections, letters and credit",
         Perm.DRAW_MANAGE: "runs the county's double-random draws and publishes results",
         Perm.COMPLAINT_RECORD: "records and decides complaints about the county's institutions",
+        Perm.WILDLIFE_VIEW: "the county (forestry) answers for its wildlife-damage claims",
+        Perm.WILDLIFE_HANDLE: "county forestry accepts, rejects and surveys with the insurer",
+        Perm.WILDLIFE_POLICY: "the county buys the policy: enters its year and standards",
+        Perm.WILDLIFE_REPORT: "enters a report brought to the county's counter",
     },
     Role.TOWNSHIP_OFFICIAL: {
         Perm.PERSON_VIEW: "finds the guardian and child of an application",
@@ -418,6 +430,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.SUBSIDY_ENTER: "enters applications on a guardian's behalf (代办), rosters",
         Perm.SUBSIDY_REVIEW: "township review (乡镇审核)",
         Perm.SUBSIDY_CHANGE: "records hukou moves and deaths it learns of first",
+        Perm.WILDLIFE_VIEW: "the township's villages' wildlife-damage claims",
+        Perm.WILDLIFE_REPORT: "a village official reports a loss on a farmer's behalf",
         # no PERSON_EXPORT (its lists are on the page), no SUPERVISION_VIEW (not its work:
         # results are public on 抽查结果公示), no ROSTER_VIEW (not its institutions' keeper)
     },
@@ -451,9 +465,16 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.SUBSIDY_VIEW: "the applications a batch pays",
         Perm.BATCH_MAKE: "makes and runs payment batches, writes the bank file",
         Perm.BATCH_CHECK: "approves a batch someone else made (maker–checker)",
+        Perm.WILDLIFE_VIEW: "the wildlife-damage payouts and the premium paid",
+        Perm.WILDLIFE_PAY: "makes wildlife payout batches, imports the bank's result",
         # no PERSON_EXPORT: the bank file is its export, written and logged by BATCH_MAKE
     },
-    Role.ADJUSTER: {Perm.REGION_VIEW: "region filters (its module is not built yet)"},
+    Role.ADJUSTER: {
+        Perm.REGION_VIEW: "region filters",
+        Perm.WILDLIFE_VIEW: "the claims of the counties its company insures",
+        Perm.WILDLIFE_HANDLE: "accepts the same day, surveys within 5 working days, settles",
+        Perm.WILDLIFE_PAY: "the insurer pays agreed claims in batches within 10 days",
+    },
     Role.FEDERATION: {
         # the disability module is not built yet: no editing, no full numbers until it is
         Perm.PERSON_VIEW: "finds the household of a home visit (masked)",
@@ -463,6 +484,7 @@ GRANTS: dict[Role, dict[Perm, str]] = {
     Role.CITIZEN: {
         Perm.PERSON_VIEW: "their own record (ownership), unmasked, without an export",
         Perm.SUBSIDY_APPLY: "applies for their own child",
+        Perm.WILDLIFE_REPORT: "a farmer reports a loss of their own, confirms or disputes it",
     },
 }
 

@@ -33,12 +33,17 @@ def test_every_role_has_its_grants_and_every_grant_its_reason():
                 Perm.SUBSIDY_VIEW,
                 Perm.BATCH_MAKE,
                 Perm.BATCH_CHECK,
+                Perm.WILDLIFE_VIEW,
+                Perm.WILDLIFE_PAY,
             },
         ),
         (Role.FEDERATION, {Perm.PERSON_VIEW, Perm.REGION_VIEW}),
-        (Role.ADJUSTER, {Perm.REGION_VIEW}),
+        (
+            Role.ADJUSTER,
+            {Perm.REGION_VIEW, Perm.WILDLIFE_VIEW, Perm.WILDLIFE_HANDLE, Perm.WILDLIFE_PAY},
+        ),
         (Role.DOCTOR, {Perm.REGION_VIEW}),
-        (Role.CITIZEN, {Perm.PERSON_VIEW, Perm.SUBSIDY_APPLY}),
+        (Role.CITIZEN, {Perm.PERSON_VIEW, Perm.SUBSIDY_APPLY, Perm.WILDLIFE_REPORT}),
     ],
 )
 def test_roles_outside_the_offices_hold_only_what_they_need(role, granted):
