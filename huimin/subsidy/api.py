@@ -637,14 +637,6 @@ def _batch_item(row: PaymentBatch) -> dict[str, Any]:
     }
 
 
-#: Batches whose stored totals are final enough to compare with their lines.
-_COMPARABLE = (
-    PaymentBatch.Status.BUILT,
-    PaymentBatch.Status.APPROVED,
-    PaymentBatch.Status.SETTLED,
-)
-
-
 def _batch_out(user: User, batch_id: int) -> dict[str, Any]:
     row = selectors.batch_get_for_user(user=user, batch_id=batch_id)
     totals = selectors.batch_totals(row)
@@ -666,7 +658,9 @@ def _batch_out(user: User, batch_id: int) -> dict[str, Any]:
             "failed_amount": yuan(totals.failed_fen),
             "cancelled": totals.cancelled,
         },
-        "totals_match": totals.matches(row) if row.status in _COMPARABLE else None,
+        "totals_match": (
+            totals.matches(row) if row.status in selectors.COMPARABLE_STATUSES else None
+        ),
         "decisions": [
             {
                 "outcome": d.outcome,

@@ -828,6 +828,7 @@ def _write(actor: User, entries: list[_Entry], known: dict[str, _Known]) -> list
     now = timezone.now()
     _history_create(Application, ids, actor, now)
     _events_create(ids, actor, now)
+    services.tally_refresh({application.region_id for application in applications})
     return ids
 
 

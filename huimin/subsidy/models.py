@@ -197,6 +197,11 @@ class PaymentBatch(models.Model):
     failed_count = models.PositiveIntegerField("发放失败笔数", default=0)
     started_at = models.DateTimeField("开始生成", null=True, blank=True)
     built_at = models.DateTimeField("生成完成", null=True, blank=True)
+    #: The batch's lines summed one by one (``selectors.BatchTotals`` as a dict) when a service
+    #: last changed them and every night (``huimin subsidy-daily``): the dashboard compares
+    #: the stored totals above with it instead of summing every line per view (issue 17).
+    lines_counted = models.JSONField("明细之和", null=True, blank=True, editable=False)
+    lines_counted_at = models.DateTimeField("明细逐笔核对时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -333,3 +338,55 @@ class PaymentLine(models.Model):
     @property
     def masked_bank_account(self) -> str:
         return core_rules.mask_bank_account(self.bank_account)
+
+
+class ApplicationTally(models.Model):
+    """How many applications of a hukou region were submitted in a month and are now in a
+    status: the subsidy dashboard reads these few thousand rows instead of counting every
+    application per view (issue 17). Exact, not estimated: the services recount the rows of a
+    region in the transaction of every write that adds applications to it or changes their
+    status or region (``services.tally_refresh``), under a lock on the region row."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="户籍所在地", on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.CharField("申请月份", max_length=7)  # "2025-03"
+    status = models.CharField("状态", max_length=20, choices=Application.Status.choices)
+    count = models.PositiveIntegerField("申请数")
+
+    class Meta:
+        verbose_name = "育儿补贴申请统计"
+        verbose_name_plural = "育儿补贴申请统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "month", "status"], name="subsidy_tally_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.get_status_display()} {self.count}"
+
+
+class PaidTally(models.Model):
+    """Children paid and the amount paid for a payment year by the paying region, kept as
+    ``ApplicationTally`` is: recounted for the regions of a batch when its bank result is
+    applied (the only write that makes a line paid)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="发放地", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("发放年度")
+    children = models.PositiveIntegerField("已发放人数")
+    amount_fen = models.PositiveBigIntegerField("已发放金额（分）")
+
+    class Meta:
+        verbose_name = "育儿补贴发放统计"
+        verbose_name_plural = "育儿补贴发放统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year"], name="subsidy_paid_tally_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度 {self.children}人"

@@ -10,8 +10,8 @@ finance officer, settled by the bank's result file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -51,8 +51,10 @@ from huimin.subsidy import rules, selectors
 from huimin.subsidy.models import (
     Application,
     ApplicationDecision,
+    ApplicationTally,
     BankResultImport,
     BatchDecision,
+    PaidTally,
     PaymentBatch,
     PaymentLine,
 )
@@ -299,6 +301,7 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
             message = "该孩子的育儿补贴申请刚刚已由他人提交，不能重复申请。"
             raise Duplicate(message, field_errors={"child_resident_id": message}) from None
         _event(application, "", application.status, actor, "提交申请")
+        tally_refresh([application.region_id])
     return application
 
 
@@ -330,6 +333,75 @@ def _event(
         to_status=to_status,
         reason=reason,
     )
+
+
+def _regions_lock(region_ids: Iterable[int]) -> list[int]:
+    """Serialise the recounts of these regions: ``FOR NO KEY UPDATE`` on their rows, in id
+    order (no deadlock between two recounts), which the key-share lock of a row inserted with
+    a reference to the region does not wait for. A no-op on SQLite, whose writers queue."""
+    ids = sorted(set(region_ids))
+    if ids:
+        list(
+            Region.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    return ids
+
+
+def tally_refresh(region_ids: Iterable[int]) -> None:
+    """Recount the dashboard's application tally (``ApplicationTally``) of these regions from
+    their applications. Every write that adds applications or changes an application's status
+    or region calls it inside its transaction, so the tally is exact when that commits."""
+    with transaction.atomic():
+        ids = _regions_lock(region_ids)
+        if not ids:
+            return
+        ApplicationTally.objects.filter(region_id__in=ids).delete()
+        ApplicationTally.objects.bulk_create(
+            ApplicationTally(
+                region_id=row["region_id"], month=row["month"], status=row["status"], count=row["n"]
+            )
+            for row in Application.objects.filter(region_id__in=ids)
+            .annotate(month=selectors.YearMonth("submitted_on"))
+            .values("region_id", "month", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+
+def paid_tally_refresh(*, year: int, region_ids: Iterable[int]) -> None:
+    """Recount children paid and amounts paid (``PaidTally``) of a payment year for these
+    paying regions: called where lines become paid (a bank result applied)."""
+    with transaction.atomic():
+        ids = _regions_lock(region_ids)
+        if not ids:
+            return
+        PaidTally.objects.filter(year=year, region_id__in=ids).delete()
+        PaidTally.objects.bulk_create(
+            PaidTally(
+                region_id=row["region_id"], year=year, children=row["n"], amount_fen=row["fen"]
+            )
+            for row in PaymentLine.objects.filter(
+                year=year, status=PaymentLine.Status.PAID, region_id__in=ids
+            )
+            .values("region_id")
+            .annotate(n=Count("id"), fen=Sum("amount_fen"))
+            .order_by()
+        )
+
+
+def tallies_rebuild() -> None:
+    """Recount both tallies for every region and year (after the demo's bulk inserts, and by
+    the daily run when ``selectors.tallies_stale`` finds one that differs from a count)."""
+    with transaction.atomic():
+        regions = list(Region.objects.values_list("pk", flat=True))
+        tally_refresh(regions)
+        years = list(PaymentLine.objects.values_list("year", flat=True).distinct().order_by())
+        PaidTally.objects.exclude(year__in=years).delete()
+        for year in years:
+            paid_tally_refresh(year=year, region_ids=regions)
 
 
 def application_deadlines_fill() -> int:
@@ -385,6 +457,7 @@ def _decide(
             reason=reason,
             actor=actor,
         )
+        tally_refresh([application.region_id])
     return application
 
 
@@ -470,6 +543,7 @@ def application_hukou_move(
             if new_region.pk == application.region_id:
                 message = "迁入地与现户籍所在地相同，请核对。"
                 raise InvalidInput(message, field_errors={"region": message})
+            moved_from = application.region_id
             if application.region_from_year <= moved_on.year:
                 # the current place was already paying this year: it keeps this year
                 application.previous_region_id = application.region_id
@@ -494,6 +568,8 @@ def application_hukou_move(
                 reason=f"{note}（育儿补贴申请编号{application.pk}）",
             )
         _cancel_pending_after(application, last_year=application.last_year)
+        if not out_of_city:
+            tally_refresh([moved_from, application.region_id])
     return application
 
 
@@ -547,6 +623,7 @@ def _cancel_pending_after(application: Application, *, last_year: int | None) ->
         pk__in=batch_ids, status=PaymentBatch.Status.BUILT
     ):
         _batch_totals_store(batch)  # a running batch stores its totals when it finishes
+        batch_lines_count(batch)
 
 
 def _batch_totals_count(batch: PaymentBatch) -> None:
@@ -555,6 +632,26 @@ def _batch_totals_count(batch: PaymentBatch) -> None:
         n=Count("id"), fen=Coalesce(Sum("amount_fen"), 0)
     )
     batch.line_count, batch.total_fen = agg["n"], agg["fen"]
+
+
+def batch_lines_count(batch: PaymentBatch) -> selectors.BatchTotals:
+    """Sum a batch's lines one by one and keep the result with the time (what the dashboard
+    compares the batch's stored totals with)."""
+    totals = selectors.batch_totals(batch)
+    batch.lines_counted, batch.lines_counted_at = asdict(totals), timezone.now()
+    PaymentBatch.objects.filter(pk=batch.pk).update(
+        lines_counted=batch.lines_counted, lines_counted_at=batch.lines_counted_at
+    )
+    return totals
+
+
+def batches_lines_count() -> int:
+    """The nightly recount of every batch whose lines are final enough to compare (built,
+    approved, settled): a line changed past the services shows as a mismatch the next day."""
+    batches = PaymentBatch.objects.filter(status__in=selectors.COMPARABLE_STATUSES)
+    for batch in batches.order_by("id"):
+        batch_lines_count(batch)
+    return batches.count()
 
 
 def _batch_totals_store(batch: PaymentBatch) -> None:
@@ -915,8 +1012,9 @@ def batch_run(
 
 def _batch_finish(batch: PaymentBatch) -> PaymentBatch:
     """Store the batch's progress and its totals from its lines, and mark it built (inside
-    the caller's lock)."""
-    _batch_totals_count(batch)
+    the caller's lock); its lines' sum is kept as the first count the dashboard compares."""
+    totals = batch_lines_count(batch)  # at build no line is paid or failed yet
+    batch.line_count, batch.total_fen = totals.lines - totals.cancelled, totals.amount_fen
     batch.processed = max(batch.processed, batch.expected)
     batch.built_at = timezone.now()
     batch.save(
@@ -1043,7 +1141,7 @@ def batch_result_apply(
                     result_import=record,
                     settled_on=settled_on,
                 )
-        totals = selectors.batch_totals(batch)
+        totals = batch_lines_count(batch)
         batch.paid_count, batch.paid_fen = totals.paid, totals.paid_fen
         batch.failed_count = totals.failed
         batch.save(update_fields=["paid_count", "paid_fen", "failed_count", "updated_at"])
@@ -1053,6 +1151,12 @@ def batch_result_apply(
             batch.status,
             actor,
             f"导入银行回盘“{record.file_name}”：成功{record.paid_count}笔，失败{record.failed_count}笔",
+        )
+        paid_tally_refresh(
+            year=batch.year,
+            region_ids=Region.objects.filter(path__startswith=batch.region.path).values_list(
+                "pk", flat=True
+            ),
         )
         if totals.pending == 0:
             record_transition(

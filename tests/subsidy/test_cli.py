@@ -175,8 +175,14 @@ def test_subsidy_daily_fills_a_deadline_stored_empty_before_the_provisional_cale
     assert (application.deadline, application.deadline_provisional) == (dt.date(2027, 1, 11), True)
     Application.objects.filter(pk=application.pk).update(deadline=None, deadline_provisional=False)
 
-    assert _daily() == "补填办结时限：1 份申请\n所有待审核申请都已有办结时限。\n"
+    assert _daily() == (
+        "补填办结时限：1 份申请\n所有待审核申请都已有办结时限。\n"
+        "逐笔核对发放批次明细之和：0 个批次\n"
+    )
     application.refresh_from_db()
     assert (application.deadline, application.deadline_provisional) == (dt.date(2027, 1, 11), True)
 
-    assert _daily() == "补填办结时限：0 份申请\n所有待审核申请都已有办结时限。\n"
+    assert _daily() == (
+        "补填办结时限：0 份申请\n所有待审核申请都已有办结时限。\n"
+        "逐笔核对发放批次明细之和：0 个批次\n"
+    )

@@ -10,13 +10,21 @@ import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import Workbook
 
 from huimin.core.models import User
 from huimin.subsidy import bankfiles, selectors, services
-from huimin.subsidy.models import Application, PaymentBatch
+from huimin.subsidy.models import (
+    Application,
+    ApplicationTally,
+    PaidTally,
+    PaymentBatch,
+    PaymentLine,
+)
 from huimin.subsidy.selectors import CountyFigures, MonthFigures
 from tests.subsidy.conftest import TODAY
 
@@ -58,6 +66,7 @@ def figures(apply, confirmed, township, county, wanrong, maker, checker, today):
     Application.objects.filter(pk__in=[yanhu[0].pk, rejected.pk]).update(
         submitted_on=dt.date(2026, 8, 12)
     )
+    services.tallies_rebuild()  # the dates were moved past the services: count again
 
     batch = services.batch_create(actor=maker, year=2025, region_code="140800")
     services.batch_run(batch_id=batch.pk)
@@ -193,10 +202,24 @@ def test_the_page_shows_the_tables_with_totals(client, figures, maker, monkeypat
         ["合计", "8", "4"],
     ]
     batches = _cells(content, "batch-table")
+    counted_at = PaymentBatch.objects.get().lines_counted_at
     assert batches[1] == [
         "运城市2025年度育儿补贴第1批", "运城市", "发放完成", "4", "14,400", "4", "14,400",
-        "10,800", "✓ 一致",
+        "10,800", f"✓ 一致核对于 {timezone.localtime(counted_at):%Y-%m-%d %H:%M}",
     ]  # fmt: skip
+
+
+def test_lines_changed_past_the_services_show_as_a_mismatch_after_the_nightly_count(figures, maker):
+    line = figures.lines.filter(status="paid").first()
+    type(line).objects.filter(pk=line.pk).update(amount_fen=line.amount_fen + 1)
+    (check,) = selectors.subsidy_dashboard(user=maker, year=2025, today=TODAY).batches
+    assert check.matches  # the last count was before the change
+
+    call_command("subsidy_daily", stdout=io.StringIO())
+
+    (check,) = selectors.subsidy_dashboard(user=maker, year=2025, today=TODAY).batches
+    assert not check.matches
+    assert (check.totals.paid, check.totals.paid_fen) == (3, 1080001)
 
 
 def test_the_page_draws_the_charts_with_echarts_from_the_same_figures(client, figures, maker):
@@ -254,3 +277,45 @@ def test_the_dashboard_needs_a_constant_number_of_queries(client, confirmed, mak
     # session, user, regions, default year, counties, by county, paid, by month, batches,
     # batch lines
     assert few == many == 10
+
+
+def _tallies() -> tuple[dict, dict]:
+    applications = {
+        (t.region_id, t.month, t.status): t.count
+        for t in ApplicationTally.objects.filter(count__gt=0)
+    }
+    paid = {(t.region_id, t.year): (t.children, t.amount_fen) for t in PaidTally.objects.all()}
+    return applications, paid
+
+
+def _counted() -> tuple[dict, dict]:
+    applications: dict = {}
+    for a in Application.objects.all():
+        key = (a.region_id, a.submitted_on.isoformat()[:7], a.status)
+        applications[key] = applications.get(key, 0) + 1
+    paid: dict = {}
+    for line in PaymentLine.objects.filter(status=PaymentLine.Status.PAID):
+        children, fen = paid.get((line.region_id, line.year), (0, 0))
+        paid[(line.region_id, line.year)] = (children + 1, fen + line.amount_fen)
+    return applications, paid
+
+
+def test_the_services_keep_the_tallies_equal_to_a_count_of_the_records(
+    figures, apply, township, county
+):
+    assert _tallies() == _counted()
+    assert _tallies()[1] != {}  # the bank result made 3 lines paid
+
+    fresh = apply(dt.date(2025, 1, 1))
+    services.application_review(actor=township, application_id=fresh.pk, approve=True)
+    assert _tallies() == _counted()
+    services.application_hukou_move(
+        actor=county, application_id=fresh.pk, moved_on=TODAY, region_code="140822100"
+    )
+    assert _tallies() == _counted()
+    refused = apply(dt.date(2025, 2, 1))
+    services.application_review(
+        actor=township, application_id=refused.pk, approve=False, reason="材料不全"
+    )
+    assert _tallies() == _counted()
+    assert _tallies()[0][(refused.region_id, TODAY.isoformat()[:7], "rejected")] == 1

@@ -377,9 +377,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
                 {
                     "check": check,
                     "stored": _yuan(check.batch.total_fen),
-                    "lines": _yuan(check.totals.amount_fen),
-                    "live": check.totals.lines - check.totals.cancelled,
-                    "paid": _yuan(check.totals.paid_fen),
+                    "lines": _yuan(check.totals.amount_fen) if check.totals else "—",
+                    "live": check.totals.lines - check.totals.cancelled if check.totals else "—",
+                    "paid": _yuan(check.totals.paid_fen) if check.totals else "—",
                 }
                 for check in data.batches
             ],
