@@ -393,8 +393,9 @@ def paid_tally_refresh(*, year: int, region_ids: Iterable[int]) -> None:
 
 
 def tallies_rebuild() -> None:
-    """Recount both tallies for every region and year (after the demo's bulk inserts, and by
-    the daily run when ``selectors.tallies_stale`` finds one that differs from a count)."""
+    """Recount both tallies for every region and year: after the demo's bulk inserts, and
+    every night (``huimin subsidy-daily``), which heals a tally that a change made past the
+    services left behind."""
     with transaction.atomic():
         regions = list(Region.objects.values_list("pk", flat=True))
         tally_refresh(regions)
