@@ -302,6 +302,14 @@ class BatchTotals:
         )
 
 
+def batch_lines_counted(batch: PaymentBatch) -> BatchTotals:
+    """A batch's lines as last summed one by one (``services.batch_lines_count``); all zero
+    for a batch whose lines were never summed (being built)."""
+    if batch.lines_counted:
+        return BatchTotals(**batch.lines_counted)
+    return BatchTotals(**dict.fromkeys(BatchTotals.__dataclass_fields__, 0))
+
+
 def batch_totals(batch: PaymentBatch) -> BatchTotals:
     """Sum the lines of a batch in one query."""
     live = ~Q(status=PaymentLine.Status.CANCELLED)
@@ -574,7 +582,7 @@ def subsidy_dashboard(
     checks = [
         BatchCheck(
             batch=b,
-            totals=BatchTotals(**b.lines_counted) if b.lines_counted else None,
+            totals=batch_lines_counted(b) if b.lines_counted else None,
             counted_at=b.lines_counted_at,
         )
         for b in batches

@@ -1070,12 +1070,21 @@ def batch_bank_file(
     purpose: str = "导出银行发放文件",
 ) -> PaymentBatch:
     """Allow the export of an approved batch's payment file (full ID and account numbers for
-    the bank) and log it as a view of unmasked data. Raises Forbidden, InvalidTransition."""
+    the bank), once its lines are summed again and equal its stored totals, and log it as a
+    view of unmasked data. Raises Forbidden, InvalidTransition."""
     _require(actor, core_rules.Perm.BATCH_MAKE)
     batch = selectors.batch_get_for_user(user=actor, batch_id=batch_id)
     if batch.status not in (PaymentBatch.Status.APPROVED, PaymentBatch.Status.SETTLED):
         raise InvalidTransition(
             f"批次当前状态为“{batch.get_status_display()}”：复核通过后才能导出银行发放文件。"
+        )
+    totals = batch_lines_count(batch)  # summed again line by line before any file leaves
+    if not totals.matches(batch):
+        raise InvalidTransition(
+            f"批次合计与明细之和不一致（批次记录{batch.line_count}笔"
+            f"{rules.yuan_display(batch.total_fen)}元，明细之和{totals.lines - totals.cancelled}笔"
+            f"{rules.yuan_display(totals.amount_fen)}元），不能导出银行发放文件，"
+            "请联系系统管理员核查。"
         )
     AccessLog.objects.create(
         actor=actor,

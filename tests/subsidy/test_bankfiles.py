@@ -152,6 +152,21 @@ def test_a_batch_not_yet_approved_has_no_bank_file(confirmed, maker, today):
     assert not AccessLog.objects.exists()
 
 
+def test_lines_that_no_longer_add_up_to_the_batch_are_never_exported(batch, maker):
+    first = _lines(batch)[0]
+    PaymentLine.objects.filter(pk=first.pk).update(amount_fen=first.amount_fen + 100)
+
+    with pytest.raises(InvalidTransition) as info:
+        bankfiles.payment_file_xlsx(actor=maker, batch_id=batch.pk)
+    assert info.value.message == (
+        "批次合计与明细之和不一致（批次记录3笔10,800元，明细之和3笔10,801元），"
+        "不能导出银行发放文件，请联系系统管理员核查。"
+    )
+    assert not AccessLog.objects.exists()
+    batch.refresh_from_db()
+    assert batch.lines_counted["amount_fen"] == 1080100  # the batch's page shows it too
+
+
 def test_a_county_official_may_not_export_the_bank_file(batch, county):
     with pytest.raises(Forbidden):
         bankfiles.payment_file_xlsx(actor=county, batch_id=batch.pk)
