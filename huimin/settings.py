@@ -52,9 +52,11 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI from our static files, not a CDN the offices may not reach
     "simple_history",
     "axes",
+    "huimin.core",
+    # after huimin.core, whose db_worker (the same worker, which also resumes the work of a
+    # killed one: huimin/core/workers.py) takes the place of django_tasks_db's
     "django_tasks",
     "django_tasks_db",
-    "huimin.core",
     "huimin.childcare",
     "huimin.subsidy",
     "huimin.supervision",

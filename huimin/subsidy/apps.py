@@ -17,3 +17,10 @@ class SubsidyConfig(AppConfig):
 
         if home_stats not in HOME_STATS:
             HOME_STATS.append(home_stats)
+
+    def worker_sweep(self) -> None:
+        """Run by every task worker (huimin.core.workers): resume payment batches whose
+        worker was lost."""
+        from huimin.subsidy.services import batch_resume_stalled
+
+        batch_resume_stalled()

@@ -343,3 +343,22 @@ def birth_date_window(year: int) -> tuple[dt.date, dt.date]:
     """Every birth date that may be owed something in ``year`` lies in this window (used to
     narrow a batch's selection in SQL; ``months_in_year`` decides exactly)."""
     return dt.date(year - AGE_LIMIT_YEARS, 1, 1), dt.date(year, 12, 31)
+
+
+# --------------------------------------------------------------------------- batch builds
+
+#: A batch being built commits a chunk of 50,000 applications about every fifth of a second
+#: (bench/subsidy_batch.py; a few seconds at worst on a busy server): one that has not moved
+#: for this long has lost its worker (killed, machine down) and is queued again from its last
+#: committed chunk (ADR 0008, "A worker killed mid-batch"). Configurable default: long enough
+#: that a slow chunk is never taken for a dead one, short enough for finance to wait.
+BATCH_STALLED_AFTER = dt.timedelta(minutes=5)
+#: Resumes of one batch before it is left to an administrator (a build that fails every time
+#: is not retried for ever).
+BATCH_RESUMES_MAX = 3
+
+
+def batch_stalled(*, updated_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a batch waiting to be built or being built has not moved for
+    ``BATCH_STALLED_AFTER``: its worker is presumed lost."""
+    return now - updated_at >= BATCH_STALLED_AFTER

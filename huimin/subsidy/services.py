@@ -1031,6 +1031,78 @@ def _batch_finish(batch: PaymentBatch) -> PaymentBatch:
     return batch
 
 
+#: The reason of a resume event; counted against ``rules.BATCH_RESUMES_MAX``.
+RESUME_REASON = "生成中断后自动继续"
+_BUILDING = (PaymentBatch.Status.CREATED, PaymentBatch.Status.RUNNING)
+
+
+def batch_resume_stalled(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue again the build of each batch whose worker is lost (killed, machine down: its
+    task stays "running" in the queue and nothing would run it again). A batch waiting to be
+    built or being built, with no task waiting in the queue, is taken when its task's worker
+    is known to have exited (``core.workers.worker_gone``) or it has not moved for
+    ``rules.BATCH_STALLED_AFTER``; its lost task is marked failed, an event says so, and the
+    build resumes after the last committed chunk (``batch_run``). At most
+    ``rules.BATCH_RESUMES_MAX`` times a batch. Returns the ids queued again."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from huimin.core.workers import worker_gone
+    from huimin.subsidy.tasks import WorkerLost, batch_run_task
+
+    now = now or timezone.now()
+    building = dict(
+        PaymentBatch.objects.filter(status__in=_BUILDING).values_list("pk", "updated_at")
+    )
+    if not building:
+        return []
+    waiting: set[int] = set()
+    running: dict[int, list[DBTaskResult]] = {}
+    for row in DBTaskResult.objects.filter(
+        task_path=batch_run_task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ):
+        args = row.args_kwargs.get("args") or [row.args_kwargs.get("kwargs", {}).get("batch_id")]
+        if args[0] in building:
+            if row.status == TaskResultStatus.READY:
+                waiting.add(args[0])
+            else:
+                running.setdefault(args[0], []).append(row)
+    batch_type = ContentType.objects.get_for_model(PaymentBatch)
+    resumed = []
+    for batch_id, updated_at in building.items():
+        tasks = running.get(batch_id, [])
+        lost = bool(tasks) and all(worker_gone((t.worker_ids or [""])[-1]) for t in tasks)
+        stalled = rules.batch_stalled(updated_at=updated_at, now=now)
+        if batch_id in waiting or not (lost or stalled):
+            continue
+        with transaction.atomic():
+            batch = (
+                PaymentBatch.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(pk=batch_id, status__in=_BUILDING, updated_at=updated_at)
+                .first()
+            )  # None: a worker is writing a chunk right now, or it moved since
+            resumes = Event.objects.filter(
+                content_type=batch_type, object_id=batch_id, reason__startswith=RESUME_REASON
+            ).count()
+            if batch is None or resumes >= rules.BATCH_RESUMES_MAX:
+                continue
+            for task in tasks:
+                task.set_failed(WorkerLost(f"任务进程 {task.worker_ids[-1]} 已停止"))
+            why = "任务进程已停止" if lost else f"{(now - updated_at).seconds // 60}分钟无进展"
+            batch.save(update_fields=["updated_at"])
+            _event(
+                batch,
+                batch.status,
+                batch.status,
+                None,
+                f"{RESUME_REASON}（{why}）：从已处理{batch.processed}/{batch.expected}人处继续",
+            )
+            batch_enqueue(batch_id=batch.pk)
+        resumed.append(batch_id)
+    return resumed
+
+
 def batch_decide(*, actor: User, batch_id: int, approve: bool, reason: str = "") -> PaymentBatch:
     """The checker approves a built batch, or sends it back (its lines are void and the
     children free for a new batch). The maker may not check their own batch.
