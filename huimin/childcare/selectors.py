@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -14,14 +15,17 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Model,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +89,19 @@ class InstitutionFilters:
     with_findings: str = ""  # "serious" / "any"
 
 
+def _count_of(model: type[Model], **filters: Any) -> Coalesce:
+    """How many rows of ``model`` of the outer institution match ``filters``: a correlated
+    subquery on the model's institution index."""
+    rows = (
+        model._default_manager.filter(institution=OuterRef("pk"), **filters)
+        .order_by()
+        .values("institution")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def institution_list_for_user(
     *, user: User, filters: InstitutionFilters | None = None, today: dt.date
 ) -> QuerySet[Institution]:
@@ -101,20 +118,18 @@ def institution_list_for_user(
         qs = qs.filter(kind=filters.kind)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    recognised = Q(
-        recognitions__status__in=InclusiveRecognition.IN_FORCE,
-        recognitions__valid_from__lte=today,
-        recognitions__valid_to__gte=today,
-    )
+    # one counting subquery per figure: joining findings, enrolments and recognitions at once
+    # multiplied the rows (96 ms for the city's 300 institutions; issue 17)
     qs = qs.annotate(
-        open_serious=Count(
-            "findings",
-            filter=Q(findings__status="open", findings__severity="serious"),
-            distinct=True,
+        open_serious=_count_of(Finding, status="open", severity="serious"),
+        open_findings=_count_of(Finding, status="open"),
+        enrolled=_count_of(Enrollment, status="active"),
+        recognised_count=_count_of(
+            InclusiveRecognition,
+            status__in=InclusiveRecognition.IN_FORCE,
+            valid_from__lte=today,
+            valid_to__gte=today,
         ),
-        open_findings=Count("findings", filter=Q(findings__status="open"), distinct=True),
-        enrolled=Count("enrollments", filter=Q(enrollments__status="active"), distinct=True),
-        recognised_count=Count("recognitions", filter=recognised, distinct=True),
     )
     if filters.inclusive == "yes":
         qs = qs.filter(recognised_count__gt=0)
