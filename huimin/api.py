@@ -18,6 +18,7 @@ from huimin.core.api import router as core_router
 from huimin.core.errors import DomainError, Forbidden
 from huimin.subsidy.api import router as subsidy_router
 from huimin.supervision.api import router as supervision_router
+from huimin.wildlife.api import router as wildlife_router
 
 
 class TokenAuth(HttpBearer):
@@ -77,6 +78,7 @@ api.add_router("/", core_router)
 api.add_router("/childcare", childcare_router)
 api.add_router("/subsidy", subsidy_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/wildlife", wildlife_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填项",

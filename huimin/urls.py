@@ -12,6 +12,7 @@ urlpatterns = [
     path("childcare/", include("huimin.childcare.urls")),
     path("subsidy/", include("huimin.subsidy.urls")),
     path("supervision/", include("huimin.supervision.urls")),
+    path("wildlife/", include("huimin.wildlife.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -66,6 +66,7 @@ ACCOUNTS: tuple[str | None, ...] = (
 PATH_MODELS = {
     "application_id": "subsidy.Application",
     "batch_id": "subsidy.PaymentBatch",
+    "claim_id": "wildlife.Claim",
     "class_id": "childcare.CareClass",
     "complaint_id": "supervision.Complaint",
     "enrollment_id": "childcare.Enrollment",

@@ -43,6 +43,7 @@ from huimin.supervision.models import (
     InspectionPhoto,
     OpinionLetter,
 )
+from huimin.wildlife.models import Claim, ClaimPhoto, PayoutBatch, Policy
 
 CITY = "140800/"
 #: the counties of the outsiders (万荣县, 平陆县): the objects tried lie in another county
@@ -77,6 +78,8 @@ PUBLIC = {
     "api/supervision/public/plans/<plan_id>",
     "api/supervision/public/results",
     "api/supervision/public/credit",
+    "wildlife/estimate/",
+    "api/wildlife/estimate",
     "api/openapi.json",
     "api/docs",
     "api/ping",
@@ -132,6 +135,17 @@ NO_OBJECT = {
     "api/supervision/inspections",
     "api/supervision/letters",
     "api/supervision/plans",
+    "api/wildlife/claims",
+    "api/wildlife/policies",
+    "wildlife/mine/",
+    "wildlife/report/",
+    "wildlife/claims/",
+    "wildlife/visits/new/",
+    "wildlife/policies/",
+    "wildlife/policies/new/",
+    "wildlife/batches/",
+    "wildlife/batches/new/",
+    "wildlife/dashboard/",
 }
 
 
@@ -188,6 +202,10 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "letter_id": lambda: OpinionLetter.objects.filter(here("institution__region")).first(),
     "evidence_id": lambda: Evidence.objects.filter(here("letter__institution__region")).first(),
     "complaint_id": lambda: Complaint.objects.filter(here("institution__region")).first(),
+    "claim_id": lambda: Claim.objects.filter(here("region")).first(),
+    "claim_photo_id": lambda: ClaimPhoto.objects.filter(here("claim__region")).first(),
+    "policy_id": lambda: Policy.objects.filter(here("region")).first(),
+    "payout_batch_id": lambda: PayoutBatch.objects.filter(here("region")).first(),
 }
 #: Parameters that are not objects.
 PLAIN = {"year": 2027, "kind": "staff", "fmt": "xlsx"}
@@ -220,10 +238,43 @@ def _missing_objects_made() -> None:
         PaymentBatch.objects.create(
             name="矩阵测试批次", year=2026, region=county, created_by=admin, fen_per_month=30000
         )
+    if not Claim.objects.filter(here("region")).exists():
+        _wildlife_claim_made(county, admin)
     item = InspectionItem.objects.filter(here("inspection__institution__region")).first()
     if item is not None and not InspectionPhoto.objects.filter(item=item).exists():
         photo = InspectionPhoto(item=item, uploaded_by=admin)
         photo.file.save("matrix.png", ContentFile(PNG), save=True)
+
+
+def _wildlife_claim_made(county, admin) -> None:  # noqa: ANN001
+    """The demo's claims are Pinglu's (an outsider's county): one claim of 盐湖区."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    policy = Policy.objects.create(
+        region=county,
+        year=today.year,
+        insurer="矩阵测试保险公司",
+        starts_on=today.replace(month=1, day=1),
+        ends_on=today.replace(month=12, day=31),
+        created_by=admin,
+    )
+    claim = Claim.objects.create(
+        policy=policy,
+        region=county.children.first(),
+        farmer=Person.objects.filter(here("region")).exclude(account__isnull=False).first(),
+        reported_by=admin,
+        crop="玉米",
+        area_mu=1,
+        species="野猪",
+        damaged_on=today,
+        reported_at=timezone.now(),
+        accept_due=today,
+    )
+    photo = ClaimPhoto(claim=claim, kind=ClaimPhoto.Kind.REPORT, uploaded_by=admin)
+    photo.file.save("matrix.png", ContentFile(PNG), save=True)
+    PayoutBatch.objects.create(policy=policy, region=county, name="矩阵测试赔付", created_by=admin)
 
 
 def _png() -> bytes:
