@@ -61,6 +61,7 @@ class DemoAccount:
     organisation: str
     regions: tuple[str, ...]
     staff: bool = False
+    home: str = ""  # a citizen's hukou region (default: CITIZEN_REGION)
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -101,6 +102,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("federation", User.Role.FEDERATION, "韩冰", "万荣县残疾人联合会", ("140822",)),
     DemoAccount("doctor", User.Role.DOCTOR, "马文斌", "运城市中心医院", ("140800",)),
     DemoAccount("citizen", User.Role.CITIZEN, "", "", ()),
+    # a farmer of 平陆县张村镇窑头村: reports wildlife damage from a phone
+    DemoAccount("farmer", User.Role.CITIZEN, "", "", (), home="140829102201"),
 )
 
 
@@ -208,19 +211,25 @@ def build_people(ctx: DemoContext) -> None:
 CITIZEN_REGION = "140802100"
 
 
-def _citizen_person(ctx: DemoContext) -> Person:
-    """The demo citizen's own record: a mother in her thirties who can apply for her
-    children's childcare subsidy."""
-    birth = dt.date(ctx.rng.randint(1990, 1996), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
+def _citizen_person(ctx: DemoContext, home: str = "") -> Person:
+    """A demo citizen's own record: by default a mother in her thirties who can apply for her
+    children's childcare subsidy; with ``home``, a farmer in his fifties living there."""
+    if home:
+        birth = dt.date(ctx.rng.randint(1966, 1974), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
+        sex, name = "M", ctx.faker.last_name() + ctx.faker.first_name_male()
+    else:
+        birth = dt.date(ctx.rng.randint(1990, 1996), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28))
+        sex, name = "F", ctx.faker.last_name() + ctx.faker.first_name_female()
+    region = home or CITIZEN_REGION
     person = Person(
-        resident_id=random_resident_id(ctx, CITIZEN_REGION[:6], birth, "F"),
-        name=ctx.faker.last_name() + ctx.faker.first_name_female(),
+        resident_id=random_resident_id(ctx, region[:6], birth, sex),
+        name=name,
         birth_date=birth,
-        sex="F",
+        sex=sex,
         phone=random_phone(ctx.rng),
         bank_name=BANKS[1],
         bank_account=random_bank_account(ctx.rng),
-        region=ctx.regions[CITIZEN_REGION],
+        region=ctx.regions[region],
     )
     person.save()
     return person
@@ -238,7 +247,7 @@ def build_accounts(ctx: DemoContext) -> None:
             is_superuser=account.staff,
         )
         if account.role == User.Role.CITIZEN:
-            user.person = _citizen_person(ctx)
+            user.person = _citizen_person(ctx, account.home)
             user.full_name = user.person.name
         user.set_password(password)
         user.save()

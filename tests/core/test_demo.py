@@ -8,21 +8,25 @@ from huimin.core import rules
 from huimin.core.demo import DEMO_ACCOUNTS, demo_city_build
 from huimin.core.models import Person, Region, User
 
-#: The core builders' people: 20 per county in the small city, and the citizen's own record.
-CORE_PEOPLE = 13 * 20 + 1
+#: The core builders' people: 20 per county in the small city, and the records of the two
+#: citizens (the guardian and the farmer).
+CORE_PEOPLE = 13 * 20 + 2
 
 
 def _people_of_other_modules() -> int:
     """People the other modules' demo builders register (children, guardians, staff)."""
     from huimin.childcare.models import Enrollment, Staff
     from huimin.subsidy.models import Application
+    from huimin.wildlife.models import Claim
 
     ids = set(Enrollment.objects.values_list("child_id", flat=True))
     ids |= set(Enrollment.objects.values_list("guardian_id", flat=True))
     ids |= set(Staff.objects.values_list("person_id", flat=True))
     ids |= set(Application.objects.values_list("child_id", flat=True))
     ids |= set(Application.objects.values_list("applicant_id", flat=True))
+    ids |= set(Claim.objects.values_list("farmer_id", flat=True))
     ids.discard(User.objects.get(username="citizen").person_id)  # a core person, applying
+    ids.discard(User.objects.get(username="farmer").person_id)  # a core person, reporting
     return len(ids)
 
 
