@@ -37,6 +37,7 @@ HOME_HEADINGS = {
     "federation": "残联工作台",
     "doctor": "评残医生工作台",
     "citizen": "我的服务",
+    "farmer": "我的服务",
 }
 
 

@@ -32,7 +32,13 @@ expect = playwright_or_skip().expect
 pytestmark = pytest.mark.e2e
 
 WIDTH = 390
-PUBLIC = ["/accounts/login/", "/calendar/", "/subsidy/quote/", "/supervision/public/"]
+PUBLIC = [
+    "/accounts/login/",
+    "/calendar/",
+    "/subsidy/quote/",
+    "/supervision/public/",
+    "/wildlife/estimate/",
+]
 #: Links that are not pages to look at: files, actions, other languages, the admin.
 SKIP = re.compile(
     r"(\.xlsx|\.csv|\.pdf|/export|/reveal/|/api/|/admin/|/i18n/|/accounts/logout/|/documents/"
@@ -180,6 +186,33 @@ def test_the_operators_pages_fit_a_phone(
 
     phone.goto("/home/")
     _shoot(phone, "operator-home")
+
+
+def test_the_farmers_and_the_adjusters_pages_fit_a_phone(
+    phone: Page, demo_city: DemoContext, live_server: LiveServer
+) -> None:
+    """The wildlife pages are used in the field: the farmer's report, claims and claim pages,
+    the adjuster's inbox, a claim to accept or survey, a village's visit, batches."""
+    _log_in(phone, "farmer")
+    start = [*_menu_urls(phone), "/wildlife/report/", "/wildlife/mine/"]
+    farmer = _survey(phone, start, live_server.url)
+    _record("farmer", farmer)
+    phone.goto("/wildlife/report/")
+    _shoot(phone, "farmer-report")
+    phone.goto("/wildlife/mine/")
+    _shoot(phone, "farmer-claims")
+    phone.context.clear_cookies()
+    _log_in(phone, "adjuster")
+    adjuster = _survey(phone, [*_menu_urls(phone), "/wildlife/claims/"], live_server.url)
+    _record("adjuster", adjuster)
+    phone.goto("/wildlife/claims/")
+    _shoot(phone, "adjuster-inbox")
+
+    assert _too_wide(farmer) == {}
+    assert _too_wide(adjuster) == {}
+    assert {"/wildlife/report/", "/wildlife/mine/"} <= set(farmer)
+    assert any(_kind(url) == "/wildlife/claims/<id>/" for url in farmer)
+    assert any(_kind(url) == "/wildlife/claims/<id>/" for url in adjuster)
 
 
 def test_the_menu_is_folded_behind_a_button_on_a_phone(phone: Page, demo_city: DemoContext) -> None:

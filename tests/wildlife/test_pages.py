@@ -260,3 +260,13 @@ def test_the_farmers_home_and_my_claims(client, farmer, surveyed):
 def test_a_farmer_has_no_office_pages(client, farmer, name):
     client.force_login(farmer)
     assert client.get(reverse(name)).status_code in (302, 403)
+
+
+def test_the_admin_shows_the_records_read_only(client, admin_user, agreed):
+    agreed()
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    for model in ("policy", "claim", "payoutbatch"):
+        assert client.get(f"/admin/wildlife/{model}/").status_code == 200
+    assert client.get("/admin/wildlife/claim/add/").status_code == 403

@@ -218,7 +218,7 @@ def _steps(claim: Claim) -> list[dict[str, Any]]:
                 "at": timezone.localtime(at) if at else None,
                 "due": due.get(status),
                 "done": at is not None,
-                "now": status == current,
+                "now": status == current and claim.status != Claim.Status.PAID,
             }
         )
     return steps
