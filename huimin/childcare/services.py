@@ -1080,6 +1080,7 @@ def food_sample_record(
     kept_until: dt.datetime,
 ) -> FoodSample:
     _not_future("on", "日期", on)
+    _not_future("sampled_at", "留样时间", timezone.localtime(sampled_at).date())
     if kept_until <= sampled_at:
         raise _invalid("kept_until", "保存截止时间应晚于留样时间。")
     if not dish.strip():

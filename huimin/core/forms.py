@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from huimin.core import rules
@@ -47,15 +48,31 @@ class NumberField(forms.CharField):
 
 class Form(forms.Form):
     """Chinese labels take no trailing ASCII colon. Every text field refuses control
-    characters, and says which field is too long or too short."""
+    characters, and says which field is too long or too short: the fields of the class and
+    those a subclass adds in its ``__init__`` (attendance's one reason per child) alike."""
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self._guard_text_fields()
+
+    def _guard_text_fields(self) -> None:
         for name, field in self.fields.items():
-            if isinstance(field, forms.CharField):
+            if isinstance(field, forms.CharField) and (
+                refuse_control_characters not in field.validators
+            ):
+                # Django's own NUL check says “不允许是用空字符串”; ours names the problem
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ]
                 field.validators.append(refuse_control_characters)
                 length_messages(name, field)
+
+    def full_clean(self) -> None:
+        self._guard_text_fields()
+        super().full_clean()
 
 
 class PageForm(Form):
@@ -174,6 +191,12 @@ class PersonStatusForm(Form):
     reason = forms.CharField(
         label=_("原因及依据"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
     )
+
+
+class RevealForm(Form):
+    """Why the full numbers are viewed: written to the access log."""
+
+    purpose = forms.CharField(label=_("查看用途"), required=False, max_length=200)
 
 
 class DeadlineForm(Form):

@@ -22,6 +22,7 @@ from huimin.core.forms import (
     PersonFilterForm,
     PersonForm,
     PersonStatusForm,
+    RevealForm,
 )
 from huimin.core.http import AuthedRequest, HtmxRequest
 from huimin.core.models import Region
@@ -153,7 +154,9 @@ def person_export(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _person_page(request: AuthedRequest, person, *, revealed: bool, own: bool) -> HttpResponse:  # noqa: ANN001
+def _person_page(  # noqa: ANN001
+    request: AuthedRequest, person, *, revealed: bool, own: bool, reveal_error: str = ""
+) -> HttpResponse:
     return render(
         request,
         "core/person_detail.html",
@@ -166,6 +169,7 @@ def _person_page(request: AuthedRequest, person, *, revealed: bool, own: bool) -
             "can_edit": request.user.can(rules.Perm.PERSON_EDIT),
             "can_reveal": request.user.can(rules.Perm.PERSON_UNMASK) and not revealed,
             "status_form": PersonStatusForm(),
+            "reveal_error": reveal_error,
         },
     )
 
@@ -180,10 +184,20 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_reveal(request: AuthedRequest, person_id: int) -> HttpResponse:
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        # core's rule for typed text: a NUL in the purpose was a 500 on PostgreSQL
+        person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+        pages.require(request.user, rules.Perm.PERSON_UNMASK)
+        error = " ".join(form.errors["purpose"])
+        if request.htmx:
+            context = {"person": person, "can_reveal": True, "reveal_error": error}
+            return render(request, "core/_person_numbers.html", context)
+        return _person_page(request, person, revealed=False, own=False, reveal_error=error)
     person = services.person_reveal(
         actor=request.user,
         person_id=person_id,
-        purpose=request.POST.get("purpose", ""),
+        purpose=form.cleaned_data["purpose"],
         ip_address=client_ip(request),
     )
     if request.htmx:
