@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
@@ -30,10 +31,36 @@ def require(user: User, perm: Perm) -> None:
         raise Forbidden()
 
 
+class IdsFirstPaginator(Paginator):
+    """A paginator that finds a page's ids first and reads only those rows: the database
+    orders the ids (from an index, often without touching the table) and fetches 50 rows,
+    instead of sorting every row in scope with all its columns and joins (a township's
+    10,844 people: 58 ms → a few; issue 17). Lists of other things than model rows (values,
+    unions, lists) are paged as Django does."""
+
+    def page(self, number: Any) -> Page:
+        rows = self.object_list
+        if (
+            not isinstance(rows, QuerySet)
+            or rows._fields is not None  # noqa: SLF001 - values()/values_list() rows
+            or rows.query.combinator
+            or rows.query.distinct
+        ):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(rows.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in rows.filter(pk__in=ids)}
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+
 def paginate(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page:
     """The page of ``rows`` the request asks for (``?page=``); the last one when it asks for
     more, the first when it asks for something else."""
-    return Paginator(rows, size).get_page(request.GET.get("page"))
+    return IdsFirstPaginator(rows, size).get_page(request.GET.get("page"))
 
 
 def query_without_page(query: QueryDict, **values: str) -> str:

@@ -100,7 +100,7 @@ def test_the_list_pages_by_50_in_a_constant_number_of_queries(client, maker, cit
         for n in range(60)
     )
     many, content = _queries(client, LIST)
-    assert few == many == 5  # session, user, regions, count, page
+    assert few == many == 6  # session, user, regions, count, the page's ids, its rows
     assert "共 61 个批次。" in content
     assert "第 1 / 2 页" in content
 
@@ -243,8 +243,8 @@ def test_the_batch_page_needs_a_constant_number_of_queries(
 
     assert "共 5 笔明细。" in content
     # session, user, regions, batch (with its lines as last summed), timeline (history, events,
-    # access), filter regions, line count, line page, decisions, imports
-    assert few == many == 12
+    # access), filter regions, line count, the line page's ids and rows, decisions, imports
+    assert few == many == 13
 
 
 def _running(batch: PaymentBatch, processed: int, expected: int) -> None:
