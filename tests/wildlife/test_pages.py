@@ -270,3 +270,28 @@ def test_the_admin_shows_the_records_read_only(client, admin_user, agreed):
     for model in ("policy", "claim", "payoutbatch"):
         assert client.get(f"/admin/wildlife/{model}/").status_code == 200
     assert client.get("/admin/wildlife/claim/add/").status_code == 403
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_inbox_and_my_claims_take_as_many_queries_for_one_claim_as_for_six(
+    client, report, farmer, adjuster
+):
+    report()
+    client.force_login(adjuster)
+    inbox_one = _queries(client, reverse("wildlife_claim_list"))
+    client.force_login(farmer)
+    mine_one = _queries(client, reverse("wildlife_mine"))
+    for _ in range(5):
+        report()
+    client.force_login(adjuster)
+    assert _queries(client, reverse("wildlife_claim_list")) == inbox_one
+    client.force_login(farmer)
+    assert _queries(client, reverse("wildlife_mine")) == mine_one
