@@ -104,6 +104,26 @@ _PYDANTIC_MESSAGES = {
     "dict_type": "请求体应为 JSON 对象",
     "extra_forbidden": "不接受此字段",
     "string_control": "含有不可见的控制字符，请删除后重新输入",
+    # the other types a body's wrong value can have (found by tests/test_hostile_api.py)
+    "int_parsing_size": "数值过大",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_whole_digits": "整数部分位数过多",
+    "datetime_type": "应为 ISO 8601 格式的日期时间，如 2026-11-20T09:00:00+08:00",
+    "datetime_parsing": "应为 ISO 8601 格式的日期时间，如 2026-11-20T09:00:00+08:00",
+    "datetime_from_date_parsing": "应为 ISO 8601 格式的日期时间，如 2026-11-20T09:00:00+08:00",
+    "list_type": "应为列表",
+    "set_type": "应为列表",
+    "tuple_type": "应为列表",
+    "too_long": "最多 {max_length} 项",
+    "too_short": "至少 {min_length} 项",
+    "string_pattern_mismatch": "格式不正确",
+    "model_type": "应为 JSON 对象",
 }
 
 _FIELD_NAMES = {
