@@ -189,7 +189,7 @@ def person_reveal(request: AuthedRequest, person_id: int) -> HttpResponse:
         # core's rule for typed text: a NUL in the purpose was a 500 on PostgreSQL
         person = selectors.person_get_for_user(user=request.user, person_id=person_id)
         pages.require(request.user, rules.Perm.PERSON_UNMASK)
-        error = " ".join(form.errors["purpose"])
+        error = " ".join(str(e) for e in form.errors["purpose"])
         if request.htmx:
             context = {"person": person, "can_reveal": True, "reveal_error": error}
             return render(request, "core/_person_numbers.html", context)
