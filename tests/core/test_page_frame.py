@@ -49,5 +49,6 @@ def test_login_page_promises_no_registration_and_every_link_opens(client, city):
         "/calendar/",
         "/subsidy/quote/",
         "/supervision/public/",
+        "/wildlife/estimate/",
     ]
     assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
