@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "huimin.subsidy",
     "huimin.supervision",
     "huimin.wildlife",
+    "huimin.disability",
 ]
 
 MIDDLEWARE = [

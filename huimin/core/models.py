@@ -116,6 +116,56 @@ class Person(models.Model):
         return rules.mask_bank_account(self.bank_account)
 
 
+class Household(models.Model):
+    """A household (户) of the registry: the people who live together, linked through
+    HouseholdMember. Modules compute household facts from it (一户多残: more than one
+    disabled member) instead of asking for them to be typed."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="所在地", on_delete=models.PROTECT, related_name="households"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "户"
+        verbose_name_plural = "户"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"户{self.pk}（{self.region.name}）"
+
+
+class HouseholdMember(models.Model):
+    """A person's place in a household: one household per person."""
+
+    class Relation(models.TextChoices):
+        HEAD = "head", _("户主")
+        SPOUSE = "spouse", _("配偶")
+        CHILD = "child", _("子女")
+        PARENT = "parent", _("父母")
+        SIBLING = "sibling", _("兄弟姐妹")
+        GRANDCHILD = "grandchild", _("孙子女")
+        OTHER = "other", _("其他")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.OneToOneField(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="household_member"
+    )
+    relation = models.CharField("与户主关系", max_length=12, choices=Relation.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        ordering = ["household", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}（{self.get_relation_display()}）"
+
+
 class User(AbstractUser):
     """An account. Its role says what it may do, its regions where (and below)."""
 

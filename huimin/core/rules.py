@@ -142,6 +142,15 @@ def mask_resident_id(number: str) -> str:
     return number[:MASK_RESIDENT_ID_KEEP] + "*" * (len(number) - MASK_RESIDENT_ID_KEEP)
 
 
+def mask_name(name: str) -> str:
+    """A name on a public posting: the surname and one ``*`` per other character (李秀英 →
+    李**, 王芳 → 王*): enough for neighbours to recognise a posting, not to copy a record."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
 def mask_phone(phone: str) -> str:
     """Show the first 3 and last 4 digits: ``138****1234``."""
     if not phone:
@@ -371,6 +380,13 @@ class Perm(StrEnum):
     WILDLIFE_HANDLE = "wildlife.handle"  # accept or reject reports, survey and settle
     WILDLIFE_POLICY = "wildlife.policy"  # policy years, standards tables, species
     WILDLIFE_PAY = "wildlife.pay"  # payout batches, bank files and the bank's result
+    # disability certificate home service
+    DISABILITY_REQUEST = "disability.request"  # ask for a home visit (self, relative, village)
+    DISABILITY_VIEW = "disability.view"  # home-service cases, teams and certificates in scope
+    DISABILITY_HANDLE = "disability.handle"  # schedule teams, visit, post, issue certificates
+    DISABILITY_ASSESS = "disability.assess"  # the assessing doctor records category and grade
+    DISABILITY_REVIEW = "disability.review"  # the county reviews a posted result
+    DISABILITY_POLICY = "disability.policy"  # the policy explanation list and its sources
 
 
 #: What each role may do and why (least privilege, PIPL): one line per grant, its reason
@@ -394,6 +410,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.COMPLAINT_RECORD: "complaints received by the city (e.g. the 12345 hotline)",
         Perm.WILDLIFE_VIEW: "city oversight of the counties' wildlife-damage claims",
         Perm.WILDLIFE_POLICY: "enters a county's policy year and standards table",
+        Perm.DISABILITY_VIEW: "city oversight of the counties' home-service certificates",
+        Perm.DISABILITY_POLICY: "keeps the policy explanation list and its source documents",
         # no ROSTER_VIEW: the city's oversight needs counts, not children's and staff names
     },
     Role.COUNTY_OFFICIAL: {
@@ -418,6 +436,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.WILDLIFE_HANDLE: "county forestry accepts, rejects and surveys with the insurer",
         Perm.WILDLIFE_POLICY: "the county buys the policy: enters its year and standards",
         Perm.WILDLIFE_REPORT: "enters a report brought to the county's counter",
+        Perm.DISABILITY_VIEW: "the county answers for the certificates it reviews",
+        Perm.DISABILITY_REVIEW: "county review (县级审核) of a posted assessment",
     },
     Role.TOWNSHIP_OFFICIAL: {
         Perm.PERSON_VIEW: "finds the guardian and child of an application",
@@ -432,6 +452,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.SUBSIDY_CHANGE: "records hukou moves and deaths it learns of first",
         Perm.WILDLIFE_VIEW: "the township's villages' wildlife-damage claims",
         Perm.WILDLIFE_REPORT: "a village official reports a loss on a farmer's behalf",
+        Perm.DISABILITY_VIEW: "the home-service requests of the township's villages",
+        Perm.DISABILITY_REQUEST: "a village official asks a home visit for a resident",
         # no PERSON_EXPORT (its lists are on the page), no SUPERVISION_VIEW (not its work:
         # results are public on 抽查结果公示), no ROSTER_VIEW (not its institutions' keeper)
     },
@@ -476,15 +498,23 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.WILDLIFE_PAY: "the insurer pays agreed claims in batches within 10 days",
     },
     Role.FEDERATION: {
-        # the disability module is not built yet: no editing, no full numbers until it is
         Perm.PERSON_VIEW: "finds the household of a home visit (masked)",
         Perm.REGION_VIEW: "region filters",
+        Perm.DISABILITY_VIEW: "the county federation's home-service cases",
+        Perm.DISABILITY_REQUEST: "enters a request phoned in to the federation",
+        Perm.DISABILITY_HANDLE: "schedules teams, checks identity, posts, issues certificates",
+        Perm.DISABILITY_POLICY: "keeps the policy explanation list it explains at the bedside",
     },
-    Role.DOCTOR: {Perm.REGION_VIEW: "region filters (its module is not built yet)"},
+    Role.DOCTOR: {
+        Perm.REGION_VIEW: "region filters",
+        Perm.DISABILITY_VIEW: "the cases of the teams it visits with",
+        Perm.DISABILITY_ASSESS: "assesses category and grade (its own teams' cases only)",
+    },
     Role.CITIZEN: {
         Perm.PERSON_VIEW: "their own record (ownership), unmasked, without an export",
         Perm.SUBSIDY_APPLY: "applies for their own child",
         Perm.WILDLIFE_REPORT: "a farmer reports a loss of their own, confirms or disputes it",
+        Perm.DISABILITY_REQUEST: "asks a home visit for themself or a disabled relative",
     },
 }
 

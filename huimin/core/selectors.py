@@ -17,7 +17,7 @@ from django.db.models import Model, Q, QuerySet
 
 from huimin.core import deadlines, holidays, rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
-from huimin.core.models import HolidayDay, HolidayYear, Person, Region, User
+from huimin.core.models import HolidayDay, HolidayYear, HouseholdMember, Person, Region, User
 from huimin.core.timeline import TimelineEntry, timeline_for
 from huimin.core.timeline import status_label as status_label  # core.services reads it here
 
@@ -157,6 +157,20 @@ def person_export_for_user(*, user: User, filters: PersonFilters) -> QuerySet[Pe
 def timeline_for_user(*, user: User, obj: Model) -> list[TimelineEntry]:
     """A record's timeline for a role that may read audit trails; others get none."""
     return timeline_for(obj) if user.can(rules.Perm.AUDIT_VIEW) else []
+
+
+def household_people(*, person_id: int) -> QuerySet[Person]:
+    """The people of ``person_id``'s household, the person included (only the person when no
+    household is recorded). Unscoped: a module's service reads it to compute a household fact
+    about a record the actor was already allowed to see."""
+    household_id = (
+        HouseholdMember.objects.filter(person_id=person_id)
+        .values_list("household_id", flat=True)
+        .first()
+    )
+    if household_id is None:
+        return Person.objects.filter(pk=person_id)
+    return Person.objects.filter(household_member__household_id=household_id)
 
 
 def person_get_for_user(*, user: User, person_id: int) -> Person:

@@ -26,6 +26,8 @@ from huimin.core.models import (
     Event,
     HolidayDay,
     HolidayYear,
+    Household,
+    HouseholdMember,
     Person,
     Region,
     User,
@@ -36,6 +38,7 @@ from huimin.core.selectors import (
     deadline_moves,
     holiday_notice_preview,
     person_get_for_user,
+    region_act_require,
     region_get_for_user,
     status_label,
 )
@@ -314,6 +317,41 @@ def person_status_follow(
             reason=reason.strip(),
         )
     return person
+
+
+def household_join(
+    *, actor: User, person_id: int, member_id: int, relation: str
+) -> HouseholdMember:
+    """Record that ``member_id`` lives in ``person_id``'s household (created, with the person
+    as its head, if the person has none). Both must be people the actor may act on; a member
+    already in another household is refused. Raises Forbidden, NotFound, InvalidInput,
+    Duplicate."""
+    if not actor.can(rules.Perm.PERSON_EDIT):
+        raise Forbidden()
+    if relation not in HouseholdMember.Relation.values or relation == HouseholdMember.Relation.HEAD:
+        raise InvalidInput(
+            "请选择与户主的关系（配偶、子女、父母等）。",
+            field_errors={"relation": "请选择与户主的关系。"},
+        )
+    if person_id == member_id:
+        raise InvalidInput("不能把本人加入本人的户。")
+    with transaction.atomic():
+        person = person_get_for_user(user=actor, person_id=person_id)
+        member = person_get_for_user(user=actor, person_id=member_id)
+        region_act_require(actor, person.region)
+        region_act_require(actor, member.region)
+        head = HouseholdMember.objects.select_for_update().filter(person=person).first()
+        if head is None:
+            household = Household.objects.create(region=person.region)
+            head = HouseholdMember.objects.create(
+                household=household, person=person, relation=HouseholdMember.Relation.HEAD
+            )
+        link = HouseholdMember(household_id=head.household_id, person=member, relation=relation)
+        return save_audited(
+            link,
+            actor=actor,
+            duplicate=f"{member.name}已登记在另一户中，请先从原户中移出。",
+        )
 
 
 UNMASKED_FIELDS = ("resident_id", "phone", "bank_account")

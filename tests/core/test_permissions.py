@@ -37,13 +37,31 @@ def test_every_role_has_its_grants_and_every_grant_its_reason():
                 Perm.WILDLIFE_PAY,
             },
         ),
-        (Role.FEDERATION, {Perm.PERSON_VIEW, Perm.REGION_VIEW}),
+        (
+            Role.FEDERATION,
+            {
+                Perm.PERSON_VIEW,
+                Perm.REGION_VIEW,
+                Perm.DISABILITY_VIEW,
+                Perm.DISABILITY_REQUEST,
+                Perm.DISABILITY_HANDLE,
+                Perm.DISABILITY_POLICY,
+            },
+        ),
         (
             Role.ADJUSTER,
             {Perm.REGION_VIEW, Perm.WILDLIFE_VIEW, Perm.WILDLIFE_HANDLE, Perm.WILDLIFE_PAY},
         ),
-        (Role.DOCTOR, {Perm.REGION_VIEW}),
-        (Role.CITIZEN, {Perm.PERSON_VIEW, Perm.SUBSIDY_APPLY, Perm.WILDLIFE_REPORT}),
+        (Role.DOCTOR, {Perm.REGION_VIEW, Perm.DISABILITY_VIEW, Perm.DISABILITY_ASSESS}),
+        (
+            Role.CITIZEN,
+            {
+                Perm.PERSON_VIEW,
+                Perm.SUBSIDY_APPLY,
+                Perm.WILDLIFE_REPORT,
+                Perm.DISABILITY_REQUEST,
+            },
+        ),
     ],
 )
 def test_roles_outside_the_offices_hold_only_what_they_need(role, granted):

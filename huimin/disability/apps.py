@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class DisabilityConfig(AppConfig):
+    name = "huimin.disability"
+    label = "disability"
+    verbose_name = "残疾人证上门办证"
+
+    def ready(self) -> None:
+        from huimin.core.deadlines import deadline_holder_register
+        from huimin.disability.deadlines import HOLDERS
+
+        for holder in HOLDERS:
+            deadline_holder_register(holder)
