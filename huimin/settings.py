@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "huimin.supervision",
     "huimin.wildlife",
     "huimin.disability",
+    "huimin.demonstration",
 ]
 
 MIDDLEWARE = [

@@ -198,6 +198,17 @@ def findings_open(institution: Institution) -> QuerySet[Finding]:
     )
 
 
+def findings_since(
+    institution: Institution, *, since: dt.datetime, severity: str = ""
+) -> QuerySet[Finding]:
+    """Findings (open or resolved) found since ``since``: the demonstration module's veto
+    condition reads a serious one in the last year."""
+    qs = institution.findings.filter(opened_at__gte=since)
+    if severity:
+        qs = qs.filter(severity=severity)
+    return qs
+
+
 def filing_list_for_user(*, user: User, status: str = "") -> QuerySet[Filing]:
     _require(user, core_rules.Perm.INSTITUTION_VIEW)
     qs = Filing.objects.filter(institution__in=institution_scope(user))

@@ -387,6 +387,16 @@ class Perm(StrEnum):
     DISABILITY_ASSESS = "disability.assess"  # the assessing doctor records category and grade
     DISABILITY_REVIEW = "disability.review"  # the county reviews a posted result
     DISABILITY_POLICY = "disability.policy"  # the policy explanation list and its sources
+    # demonstration institutions, workforce, policy library
+    DEMO_VIEW = "demonstration.view"  # rounds, applications, scores and awards in one's scope
+    DEMO_MANAGE = "demonstration.manage"  # rubrics, rounds, evaluators, the city's decision
+    DEMO_RECOMMEND = "demonstration.recommend"  # the county recommends its applications
+    DEMO_APPLY = "demonstration.apply"  # an operator applies for its own institution
+    DEMO_SCORE = "demonstration.score"  # an evaluator scores the applications assigned to them
+    DEMO_PAY = "demonstration.pay"  # request or approve an award's payment (maker–checker)
+    TRAINING_MANAGE = "training.manage"  # courses, enrolments, completion and certificates
+    POLICY_PUBLISH = "policy.publish"  # publish documents to the policy library
+    POLICY_CONFIRM = "policy.confirm"  # an operator confirms reading a policy
 
 
 #: What each role may do and why (least privilege, PIPL): one line per grant, its reason
@@ -413,6 +423,10 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.DISABILITY_VIEW: "city oversight of the counties' home-service certificates",
         Perm.DISABILITY_POLICY: "keeps the policy explanation list and its source documents",
         # no ROSTER_VIEW: the city's oversight needs counts, not children's and staff names
+        Perm.DEMO_VIEW: "runs the demonstration rounds with the city's finance bureau",
+        Perm.DEMO_MANAGE: "publishes rubrics, opens rounds, assigns evaluators, decides the list",
+        Perm.TRAINING_MANAGE: "the city trains the workforce with its partner college",
+        Perm.POLICY_PUBLISH: "publishes the city's “1+N” policy documents and guides",
     },
     Role.COUNTY_OFFICIAL: {
         Perm.PERSON_VIEW: "the county's registry: applicants, children, guardians, staff",
@@ -436,6 +450,10 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.WILDLIFE_HANDLE: "county forestry accepts, rejects and surveys with the insurer",
         Perm.WILDLIFE_POLICY: "the county buys the policy: enters its year and standards",
         Perm.WILDLIFE_REPORT: "enters a report brought to the county's counter",
+        Perm.DEMO_VIEW: "the county's institutions' demonstration applications",
+        Perm.DEMO_RECOMMEND: "the county recommends its institutions' applications",
+        Perm.TRAINING_MANAGE: "enrols the county's staff on courses, records completion",
+        Perm.POLICY_PUBLISH: "publishes the county's own implementing guides",
         Perm.DISABILITY_VIEW: "the county answers for the certificates it reviews",
         Perm.DISABILITY_REVIEW: "county review (县级审核) of a posted assessment",
     },
@@ -464,6 +482,9 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.ROSTER_VIEW: "its own children and staff",
         Perm.SUPERVISION_VIEW: "its own inspections, letters and credit",
         Perm.RECTIFY: "sends rectification evidence for its own letters",
+        Perm.DEMO_VIEW: "its own institution's applications and title",
+        Perm.DEMO_APPLY: "applies for its own institution with self-assessment and evidence",
+        Perm.POLICY_CONFIRM: "confirms it has read a guide that applies to it",
     },
     Role.INSPECTOR: {
         Perm.REGION_VIEW: "region filters",
@@ -479,6 +500,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         # module will narrow this to the evaluations assigned to them.
         Perm.REGION_VIEW: "region filters",
         Perm.INSTITUTION_VIEW: "the basics (name, type, capacity, status) of institutions",
+        Perm.DEMO_VIEW: "the applications assigned to them",
+        Perm.DEMO_SCORE: "scores the applications assigned to them, item by item",
     },
     Role.FINANCE: {
         Perm.PERSON_VIEW: "checks the payee of a failed payment",
@@ -490,6 +513,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.WILDLIFE_VIEW: "the wildlife-damage payouts and the premium paid",
         Perm.WILDLIFE_PAY: "makes wildlife payout batches, imports the bank's result",
         # no PERSON_EXPORT: the bank file is its export, written and logged by BATCH_MAKE
+        Perm.DEMO_VIEW: "the approved awards and the rounds' budgets",
+        Perm.DEMO_PAY: "requests an award's payment, or approves another's (maker–checker)",
     },
     Role.ADJUSTER: {
         Perm.REGION_VIEW: "region filters",
@@ -503,7 +528,6 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.DISABILITY_VIEW: "the county federation's home-service cases",
         Perm.DISABILITY_REQUEST: "enters a request phoned in to the federation",
         Perm.DISABILITY_HANDLE: "schedules teams, checks identity, posts, issues certificates",
-        Perm.DISABILITY_POLICY: "keeps the policy explanation list it explains at the bedside",
     },
     Role.DOCTOR: {
         Perm.REGION_VIEW: "region filters",

@@ -610,6 +610,16 @@ def conflict_list_for_user(*, user: User) -> QuerySet[Conflict]:
     return qs.filter(inspector=user)
 
 
+def conflicted_user_ids(institution_id: int) -> set[int]:
+    """Users who declared a conflict of interest with the institution (the demonstration
+    module never assigns them as its evaluators either)."""
+    return set(
+        Conflict.objects.filter(institution_id=institution_id).values_list(
+            "inspector_id", flat=True
+        )
+    )
+
+
 # --------------------------------------------------------------------------- public (一公开)
 
 

@@ -23,7 +23,10 @@ def test_every_role_has_its_grants_and_every_grant_its_reason():
 @pytest.mark.parametrize(
     ("role", "granted"),
     [
-        (Role.EVALUATOR, {Perm.REGION_VIEW, Perm.INSTITUTION_VIEW}),
+        (
+            Role.EVALUATOR,
+            {Perm.REGION_VIEW, Perm.INSTITUTION_VIEW, Perm.DEMO_VIEW, Perm.DEMO_SCORE},
+        ),
         (
             Role.FINANCE,
             {
@@ -35,6 +38,8 @@ def test_every_role_has_its_grants_and_every_grant_its_reason():
                 Perm.BATCH_CHECK,
                 Perm.WILDLIFE_VIEW,
                 Perm.WILDLIFE_PAY,
+                Perm.DEMO_VIEW,
+                Perm.DEMO_PAY,
             },
         ),
         (
@@ -45,7 +50,6 @@ def test_every_role_has_its_grants_and_every_grant_its_reason():
                 Perm.DISABILITY_VIEW,
                 Perm.DISABILITY_REQUEST,
                 Perm.DISABILITY_HANDLE,
-                Perm.DISABILITY_POLICY,
             },
         ),
         (
