@@ -37,6 +37,7 @@ from huimin.core import rules
 from huimin.core.models import Person, Region, User
 from huimin.subsidy.models import Application, PaymentBatch
 from huimin.supervision.models import DrawPlan, Inspection, OpinionLetter
+from huimin.wildlife.models import Claim
 
 from . import hostile
 from .hostile import (
@@ -250,6 +251,27 @@ TARGETS: dict[str, Target] = {
     "complaint record": Target("yanhu", "/supervision/complaints/", r"/complaints/$"),
     "complaint decide": Target("admin", "/supervision/complaints/", r"/decide/$"),
     "conflict record": Target("admin", "/supervision/conflicts/", r"/conflicts/$"),
+    # wildlife
+    "wildlife report": Target("farmer", "/wildlife/report/", r"/wildlife/report/$"),
+    "wildlife accept and reject": Target(
+        "adjuster",
+        "/wildlife/claims/{}/",
+        r"/(accept|reject)/$",
+        lambda: Claim.objects.filter(status="reported").order_by("pk"),
+    ),
+    "wildlife survey": Target(
+        "adjuster",
+        "/wildlife/claims/{}/",
+        r"/survey/$",
+        lambda: Claim.objects.filter(status="accepted").order_by("pk"),
+    ),
+    "wildlife dispute": Target(
+        "farmer",
+        "/wildlife/claims/{}/",
+        r"/dispute/$",
+        lambda: Claim.objects.filter(status="surveyed").order_by("pk"),
+    ),
+    "wildlife policy": Target("pinglu", "/wildlife/policies/new/", r"/policies/new/$"),
 }
 
 

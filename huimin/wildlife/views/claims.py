@@ -112,6 +112,7 @@ def report(request: AuthedRequest) -> HttpResponse:
     if selectors.is_farmer(user) and user.person is not None:
         initial["region"] = user.person.region.code
     form = ReportForm(request.POST or None, initial=initial, **choices)
+    photo_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -134,9 +135,9 @@ def report(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
-            form_errors(form, exc, aliases={"photos": "__all__"})
-            if "photos" in exc.field_errors:
-                form.add_error(None, exc.field_errors["photos"])
+            photo_errors = [exc.field_errors.pop("photos")] if "photos" in exc.field_errors else []
+            if exc.field_errors or not photo_errors:
+                form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -147,7 +148,12 @@ def report(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "wildlife/report.html",
-        {"form": form, "photo_limit": rules.PHOTO_MAX_BYTES // (1024 * 1024), **choices},
+        {
+            "form": form,
+            "photo_errors": photo_errors,
+            "photo_limit": rules.PHOTO_MAX_BYTES // (1024 * 1024),
+            **choices,
+        },
     )
 
 
