@@ -12,8 +12,8 @@ resident IDs, no phone numbers; inspectors appear in a published draw by number 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
@@ -53,7 +53,6 @@ from huimin.supervision.models import (
 router = Router(tags=["监督检查 supervision"])
 PUBLIC = ["监督检查公开 supervision public"]
 
-T = TypeVar("T")
 
 # --------------------------------------------------------------------------- shared types
 
@@ -72,17 +71,6 @@ Text500 = Annotated[QueryText, Field(max_length=500)]
 
 def _names(crew: Any) -> list[str]:
     return [str(c.inspector) for c in sorted(crew.all(), key=lambda c: c.position)]
-
-
-def _page_list(rows: Sequence[T], query: PageQuery, render: Callable[[T], dict]) -> dict:
-    """``page_of`` for a list already in memory."""
-    offset = (query.page - 1) * query.page_size
-    return {
-        "count": len(rows),
-        "page": query.page,
-        "page_size": query.page_size,
-        "items": [render(row) for row in rows[offset : offset + query.page_size]],
-    }
 
 
 # --------------------------------------------------------------------------- plans
@@ -1246,28 +1234,24 @@ def public_result_list(request: HttpRequest, query: Query[PublicListQuery]) -> d
 )
 def public_credit_list(request: HttpRequest, query: Query[PublicCreditQuery]) -> dict:
     """The current credit level of every filed institution, by region and name."""
-    region = _public_region(query.region)
-    rows = [
-        (institution, rating)
-        for institution, rating in selectors.public_credit()
-        if (region is None or institution.region.path.startswith(region.path))
-        and (not query.q or query.q.strip() in institution.public_name)
-        and (not query.level or rating.level == query.level)
-    ]
+    rows = selectors.public_credit(
+        region=_public_region(query.region),
+        q=(query.q or "").strip(),
+        level=query.level or "",
+    )
 
-    def render(row: tuple[Any, CreditRating]) -> dict[str, Any]:
-        institution, rating = row
+    def render(institution: Any) -> dict[str, Any]:
         return {
             "institution_id": institution.pk,
             "institution_name": institution.public_name,
             "county_name": _county_name(institution.region),
             "region_name": institution.region.name,
-            "level": rating.level,
-            "level_label": rules.CREDIT_LEVEL_LABELS[rules.CreditLevel(rating.level)],
-            "rated_on": timezone.localtime(rating.computed_at).date(),
+            "level": institution.credit_level,
+            "level_label": rules.CREDIT_LEVEL_LABELS[rules.CreditLevel(institution.credit_level)],
+            "rated_on": timezone.localtime(institution.credit_at).date(),
         }
 
-    return _page_list(rows, query, render)
+    return page_of(rows, query, render)
 
 
 __all__ = ["router"]

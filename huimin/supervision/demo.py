@@ -573,7 +573,7 @@ class _Story:
             f"整改合格 {letters.get('accepted', 0)}、逾期上报 {letters.get('overdue', 0)}，"
             f"本次上报 {escalated}）"
         )
-        levels = Counter(rating.level for _i, rating in selectors.public_credit())
+        levels = Counter(i.credit_level for i in selectors.public_credit())  # type: ignore[attr-defined]
         log("  诚信等级：" + "，".join(f"{level} {levels.get(level, 0)} 家" for level in "ABCD"))
 
 

@@ -192,7 +192,7 @@ def test_every_filed_institution_has_a_credit_rating_and_they_differ(small_demo)
     filed = set(Institution.objects.filter(status="filed").values_list("pk", flat=True))
     rated = set(CreditRating.objects.values_list("institution_id", flat=True))
     assert filed <= rated
-    levels = {rating.level for _i, rating in selectors.public_credit()}
+    levels = {institution.credit_level for institution in selectors.public_credit()}
     assert len(levels) >= 3
     for overdue in OpinionLetter.objects.filter(status="overdue"):
         current = selectors.credit_current(overdue.institution)

@@ -63,22 +63,17 @@ def public_results(request: HttpRequest) -> HttpResponse:
     for i in results:
         i.county_name = county_name(i.institution.region)  # type: ignore[attr-defined]
         i.outcome_label = rules.OUTCOME_LABELS[rules.Outcome(i.outcome)]  # type: ignore[attr-defined]
-    ratings = [
-        (institution, rating)
-        for institution, rating in selectors.public_credit()
-        if (county is None or institution.region.path.startswith(county.path))
-        and (not q or q in institution.public_name)
-    ]
+    ratings = selectors.public_credit(region=county, q=q)
     credit = Paginator(ratings, PUBLIC_PAGE_SIZE).get_page(request.GET.get("credit_page"))
     credit_rows = [
         {
             "name": institution.public_name,
             "county": county_name(institution.region),
-            "level": rating.level,
-            "label": level_name(rating.level),
-            "at": rating.computed_at,
+            "level": institution.credit_level,  # type: ignore[attr-defined]
+            "label": level_name(institution.credit_level),  # type: ignore[attr-defined]
+            "at": institution.credit_at,  # type: ignore[attr-defined]
         }
-        for institution, rating in credit
+        for institution in credit
     ]
     query = request.GET.copy()
     queries = {}
