@@ -13,6 +13,7 @@ urlpatterns = [
     path("subsidy/", include("huimin.subsidy.urls")),
     path("supervision/", include("huimin.supervision.urls")),
     path("wildlife/", include("huimin.wildlife.urls")),
+    path("disability/", include("huimin.disability.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -66,9 +66,12 @@ ACCOUNTS: tuple[str | None, ...] = (
 PATH_MODELS = {
     "application_id": "subsidy.Application",
     "batch_id": "subsidy.PaymentBatch",
+    "case_id": "disability.Case",
+    "certificate_id": "disability.Certificate",
     "claim_id": "wildlife.Claim",
     "class_id": "childcare.CareClass",
     "complaint_id": "supervision.Complaint",
+    "demo_application_id": "demonstration.Application",
     "enrollment_id": "childcare.Enrollment",
     "filing_id": "childcare.Filing",
     "inspection_id": "supervision.Inspection",
@@ -79,6 +82,7 @@ PATH_MODELS = {
     "plan_id": "supervision.DrawPlan",
     "recognition_id": "childcare.InclusiveRecognition",
     "staff_id": "childcare.Staff",
+    "team_id": "disability.Team",
 }
 
 CHECKS = [

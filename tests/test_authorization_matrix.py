@@ -33,6 +33,8 @@ from huimin.childcare.models import (
 from huimin.core.backups import table_counts
 from huimin.core.models import Person, User
 from huimin.core.services import api_token_create
+from huimin.disability.models import Benefit, Certificate, Team
+from huimin.disability.models import Case as DisabilityCase
 from huimin.subsidy.models import Application, PaymentBatch
 from huimin.supervision.models import (
     Complaint,
@@ -67,6 +69,9 @@ PUBLIC = {
     "accounts/logout/",
     "calendar/",
     "calendar/<int:year>/",
+    "demonstration/public/",
+    "api/demonstration/public/titles",
+    "api/demonstration/public/policies",
     "i18n/setlang/",
     "subsidy/quote/",
     "supervision/public/",
@@ -80,6 +85,8 @@ PUBLIC = {
     "api/supervision/public/credit",
     "wildlife/estimate/",
     "api/wildlife/estimate",
+    "disability/postings/",
+    "api/disability/postings",
     "api/openapi.json",
     "api/docs",
     "api/ping",
@@ -121,6 +128,14 @@ NO_OBJECT = {
     "supervision/letters/",
     "supervision/plans/",
     "supervision/plans/new/",
+    "demonstration/applications/",
+    "demonstration/apply/",
+    "demonstration/scoring/",
+    "demonstration/awards/",
+    "demonstration/rubric/",
+    "api/demonstration/rounds",
+    "api/demonstration/applications",
+    "api/demonstration/awards",
     "api/me",
     "api/people",
     "api/regions",
@@ -146,6 +161,17 @@ NO_OBJECT = {
     "wildlife/batches/",
     "wildlife/batches/new/",
     "wildlife/dashboard/",
+    "disability/request/",
+    "disability/cases/",
+    "disability/teams/",
+    "disability/teams/new/",
+    "disability/certificates/",
+    "disability/benefits/",
+    "disability/benefits/new/",
+    "disability/dashboard/",
+    "api/disability/cases",
+    "api/disability/certificates",
+    "api/disability/dashboard",
 }
 
 
@@ -172,6 +198,14 @@ def _fill(pattern: str, values: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- the objects
+
+
+def _demonstration(model: str, field: str) -> Model | None:
+    """A demonstration module's object in 盐湖区 (its demo's city-level institutions)."""
+    from django.apps import apps
+
+    return apps.get_model("demonstration", model).objects.filter(here(field)).first()
+
 
 #: The object each URL parameter names, in 盐湖区 and not the outsiders' own.
 OBJECTS: dict[str, Callable[[], Model | None]] = {
@@ -202,10 +236,17 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "letter_id": lambda: OpinionLetter.objects.filter(here("institution__region")).first(),
     "evidence_id": lambda: Evidence.objects.filter(here("letter__institution__region")).first(),
     "complaint_id": lambda: Complaint.objects.filter(here("institution__region")).first(),
+    "demo_application_id": lambda: _demonstration("Application", "region"),
+    "assignment_id": lambda: _demonstration("Assignment", "application__region"),
+    "award_id": lambda: _demonstration("Award", "region"),
     "claim_id": lambda: Claim.objects.filter(here("region")).first(),
     "claim_photo_id": lambda: ClaimPhoto.objects.filter(here("claim__region")).first(),
     "policy_id": lambda: Policy.objects.filter(here("region")).first(),
     "payout_batch_id": lambda: PayoutBatch.objects.filter(here("region")).first(),
+    "case_id": lambda: DisabilityCase.objects.filter(here("region")).first(),
+    "team_id": lambda: Team.objects.filter(here("township")).first(),
+    "certificate_id": lambda: Certificate.objects.filter(here("region")).first(),
+    "benefit_id": lambda: Benefit.objects.first(),
 }
 #: Parameters that are not objects.
 PLAIN = {"year": 2027, "kind": "staff", "fmt": "xlsx"}
@@ -240,6 +281,8 @@ def _missing_objects_made() -> None:
         )
     if not Claim.objects.filter(here("region")).exists():
         _wildlife_claim_made(county, admin)
+    if not DisabilityCase.objects.filter(here("region")).exists():
+        _disability_case_made(county, admin)
     item = InspectionItem.objects.filter(here("inspection__institution__region")).first()
     if item is not None and not InspectionPhoto.objects.filter(item=item).exists():
         photo = InspectionPhoto(item=item, uploaded_by=admin)
@@ -275,6 +318,52 @@ def _wildlife_claim_made(county, admin) -> None:  # noqa: ANN001
     photo = ClaimPhoto(claim=claim, kind=ClaimPhoto.Kind.REPORT, uploaded_by=admin)
     photo.file.save("matrix.png", ContentFile(PNG), save=True)
     PayoutBatch.objects.create(policy=policy, region=county, name="矩阵测试赔付", created_by=admin)
+
+
+def _disability_case_made(county, admin) -> None:  # noqa: ANN001
+    """The demo's home-service cases may all lie in the outsiders' counties: one certified case
+    of 盐湖区 with its team and certificate, and the policy list."""
+    from django.utils import timezone
+
+    from huimin.disability.services import benefits_default_ensure
+
+    benefits_default_ensure()
+    township = county.children.first()
+    person = Person.objects.filter(here("region")).exclude(account__isnull=False).first()
+    today = timezone.localdate()
+    team = Team.objects.create(
+        township=township,
+        day=today,
+        staff=admin,
+        doctor=admin,
+        hospital="矩阵测试医院",
+        created_by=admin,
+    )
+    case = DisabilityCase.objects.create(
+        number="CJMATRIX0001",
+        person=person,
+        region=township,
+        status="certified",
+        requester="official",
+        requester_name="矩阵",
+        requester_phone="13835901234",
+        requested_by=admin,
+        requested_at=timezone.now(),
+        team=team,
+        category=4,
+        grade=2,
+    )
+    Certificate.objects.create(
+        number=f"{person.resident_id}42",
+        person=person,
+        region=township,
+        case=case,
+        category=4,
+        grade=2,
+        issued_on=today,
+        valid_until=today,
+        issued_by=admin,
+    )
 
 
 def _png() -> bytes:

@@ -179,6 +179,49 @@ NAV: list[NavItem] = [
         description=_("按物种、作物、村和月份统计报案与赔付，限额使用情况和办理时效。"),
     ),
     NavItem(
+        _("申请上门办理残疾人证"),
+        "disability_request",
+        Perm.DISABILITY_REQUEST,
+        roles=frozenset({Role.CITIZEN, Role.TOWNSHIP_OFFICIAL}),
+        description=_("行动不便的残疾人，由本人、亲属或村干部用手机申请残联上门办证。"),
+    ),
+    NavItem(
+        _("残疾人证上门办理"),
+        "disability_case_list",
+        Perm.DISABILITY_VIEW,
+        description=_(
+            "按优先级排队（一户多残、以老养残、重度残疾），上门核验、评定、公示、审核、发证，15个工作日内办结。"
+        ),
+    ),
+    NavItem(
+        _("上门服务组"),
+        "disability_team_list",
+        Perm.DISABILITY_VIEW,
+        roles=frozenset({Role.FEDERATION, Role.DOCTOR}),
+        description=_("残联工作人员和评残医生组成服务组，按乡镇安排当天按村上门的路线。"),
+    ),
+    NavItem(
+        _("残疾人证"),
+        "disability_certificate_list",
+        Perm.DISABILITY_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.FEDERATION}),
+        description=_("已发放的残疾人证：证号、类别等级、有效期（10年），换领和等级变更。"),
+    ),
+    NavItem(
+        _("惠残政策"),
+        "disability_benefit_list",
+        Perm.DISABILITY_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.FEDERATION}),
+        description=_("上门时宣讲的惠残政策清单及其政策依据，由管理员维护。"),
+    ),
+    NavItem(
+        _("残疾人证上门办理统计"),
+        "disability_dashboard",
+        Perm.DISABILITY_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.FEDERATION}),
+        description=_("按乡镇和月份统计上门次数、按类别等级统计发证、按时办结率。"),
+    ),
+    NavItem(
         _("行政区划"),
         "region_list",
         Perm.REGION_VIEW,
@@ -204,6 +247,12 @@ NAV: list[NavItem] = [
         "wildlife_estimate",
         None,
         description=_("按作物、生长期、受损面积和损失程度测算野生动物致害赔偿金额，无需登录。"),
+    ),
+    NavItem(
+        _("残疾评定结果公示"),
+        "disability_postings",
+        None,
+        description=_("残疾评定结果公示（只显示遮蔽的姓名和村），公示期内可提出异议，无需登录。"),
     ),
     NavItem(
         _("数据管理"),
@@ -264,7 +313,7 @@ ROLE_HOME: dict[Role, RoleHome] = {
     ),
     Role.DOCTOR: RoleHome(
         _("评残医生工作台"),
-        _("随残联工作人员上门，评定残疾类别和等级。"),
+        _("随残联工作人员上门，按每一种残疾评定类别和等级并写明临床依据。"),
     ),
     Role.CITIZEN: RoleHome(
         _("我的服务"),

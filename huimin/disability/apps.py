@@ -12,3 +12,8 @@ class DisabilityConfig(AppConfig):
 
         for holder in HOLDERS:
             deadline_holder_register(holder)
+        from huimin.core.navigation import HOME_STATS
+        from huimin.disability.views import home_stats
+
+        if home_stats not in HOME_STATS:
+            HOME_STATS.append(home_stats)

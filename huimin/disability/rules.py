@@ -151,6 +151,12 @@ def certificate_number(resident_id: str, impairments: Iterable[Impairment]) -> s
     return f"{parsed.number}{result.category}{result.grade}"
 
 
+def certificate_number_masked(number: str) -> str:
+    """A certificate number on a page or in the API: the resident ID masked as everywhere
+    (core.rules.mask_resident_id), then the category and grade digits."""
+    return core_rules.mask_resident_id(number[:18]) + number[18:]
+
+
 def impairment_parse(token: str) -> Impairment:
     """``"4-2"`` (category-grade, as the CLI and forms write it). Raises AssessmentError."""
     raw = unicodedata.normalize("NFKC", token or "").strip()

@@ -559,7 +559,7 @@ def case_benefits_tick(*, actor: User, case_id: int, benefit_ids: list[int]) -> 
         case = _case_locked(actor, case_id, Perm.DISABILITY_HANDLE)
         if case.category is None:
             raise InvalidTransition("评定残疾类别和等级后，才能勾选适用的惠残政策。")
-        allowed = {b.pk for b in selectors.benefits_for(case, today())}
+        allowed = {b.pk for b in selectors.benefits_for(case, case.visited_on or today())}
         wrong = [i for i in benefit_ids if i not in allowed]
         if wrong:
             raise _invalid("benefits", "勾选的政策中有不适用于该申请人的，请刷新页面后重新勾选。")
