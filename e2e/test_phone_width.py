@@ -38,6 +38,7 @@ PUBLIC = [
     "/subsidy/quote/",
     "/supervision/public/",
     "/wildlife/estimate/",
+    "/demonstration/public/",
 ]
 #: Links that are not pages to look at: files, actions, other languages, the admin.
 SKIP = re.compile(
@@ -239,7 +240,7 @@ def test_the_menu_is_folded_behind_a_button_on_a_phone(phone: Page, demo_city: D
     expect(phone.locator("nav.side")).to_be_hidden()
 
 
-@pytest.mark.parametrize("username", ["yanhu", "beicheng", "inspector", "finance"])
+@pytest.mark.parametrize("username", ["yanhu", "beicheng", "inspector", "finance", "evaluator"])
 def test_the_officials_pages_fit_a_phone_too(
     phone: Page, demo_city: DemoContext, live_server: LiveServer, username: str
 ) -> None:

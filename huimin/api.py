@@ -16,6 +16,7 @@ from huimin.core import services
 from huimin.core.api import calendar_router
 from huimin.core.api import router as core_router
 from huimin.core.errors import DomainError, Forbidden
+from huimin.demonstration.api import router as demonstration_router
 from huimin.disability.api import router as disability_router
 from huimin.subsidy.api import router as subsidy_router
 from huimin.supervision.api import router as supervision_router
@@ -81,6 +82,7 @@ api.add_router("/subsidy", subsidy_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/wildlife", wildlife_router)
 api.add_router("/disability", disability_router)
+api.add_router("/demonstration", demonstration_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填项",

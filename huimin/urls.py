@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervision/", include("huimin.supervision.urls")),
     path("wildlife/", include("huimin.wildlife.urls")),
     path("disability/", include("huimin.disability.urls")),
+    path("demonstration/", include("huimin.demonstration.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -222,6 +222,25 @@ NAV: list[NavItem] = [
         description=_("按乡镇和月份统计上门次数、按类别等级统计发证、按时办结率。"),
     ),
     NavItem(
+        _("示范托育机构创建"),
+        "demonstration_application_list",
+        Perm.DEMO_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.OPERATOR}),
+        description=_("示范创建批次、机构申报、县级推荐、专家评估、市级审定和奖补预算。"),
+    ),
+    NavItem(
+        _("现场评估评分"),
+        "demonstration_scoring_list",
+        Perm.DEMO_SCORE,
+        description=_("按评估标准逐项赋分并说明理由，一票否决项单独勾选。"),
+    ),
+    NavItem(
+        _("示范奖补拨付"),
+        "demonstration_award_list",
+        Perm.DEMO_PAY,
+        description=_("审定通过的示范奖励：一人提交拨付、另一人复核，预算不会超支。"),
+    ),
+    NavItem(
         _("行政区划"),
         "region_list",
         Perm.REGION_VIEW,
@@ -253,6 +272,12 @@ NAV: list[NavItem] = [
         "disability_postings",
         None,
         description=_("残疾评定结果公示（只显示遮蔽的姓名和村），公示期内可提出异议，无需登录。"),
+    ),
+    NavItem(
+        _("示范托育机构名单"),
+        "demonstration_public",
+        None,
+        description=_("称号在有效期内的省级和市级示范托育机构，无需登录。"),
     ),
     NavItem(
         _("数据管理"),

@@ -1,0 +1,320 @@
+"""The demonstration part of the demo city: the reference city's picture (RULES.md §2, the
+newspaper: 6 provincial and 10 city-level demonstration institutions, 670,000 yuan of city
+awards paid) and a round in progress.
+
+- The WS/T 821-shaped default rubric, published; four more evaluators beside the
+  ``evaluator`` login (杨慧), so that a round can trim the highest and lowest score.
+- 16 demonstration institutions (filed, inclusive), added across the counties: the childcare
+  demo's own institutions stay as they are.
+- 2024年省级示范托育机构推荐评估 (provincial, finished): 6 approved; the province's title
+  carries no city award.
+- 2025年市级示范托育机构创建 (city, finished): 10 approved at 67,000 yuan each (at least the
+  50,000 yuan the rules ask), budget 700,000 yuan, all paid by ``finance`` and checked by
+  ``finance2``: 670,000.00 yuan paid, 30,000.00 left.
+- 2026年市级示范托育机构创建 (city, in progress): 平陆县知行托育园 recommended and waiting
+  for evaluators; 永济市小脚丫托育中心 being scored, the ``evaluator`` login's score still to
+  do (the other two submitted); 万荣县幼儿园托班 waiting for its county's recommendation. The
+  ``operator`` login's 盐湖区综合托育服务中心 has not applied yet (the e2e test applies).
+
+Everything runs through the services (with real time), then the finished rounds' dates are
+set back to 2024 and 2025, as a past round's records would read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from huimin.childcare.models import InclusiveRecognition, Institution
+from huimin.core.demo import DemoContext
+from huimin.core.models import Region, User
+from huimin.demonstration import rules, services
+from huimin.demonstration.models import (
+    Application,
+    Assignment,
+    Award,
+    Item,
+    Round,
+    Rubric,
+    Title,
+)
+
+#: (county code, name, level) of the 16 demonstration institutions.
+INSTITUTIONS: tuple[tuple[str, str, str], ...] = (
+    ("140802", "盐湖区育苗托育中心", "provincial"),
+    ("140881", "永济市舜都托育园", "provincial"),
+    ("140882", "河津市龙门托育中心", "provincial"),
+    ("140821", "临猗县童馨托育园", "provincial"),
+    ("140825", "新绛县绛州托育中心", "provincial"),
+    ("140830", "芮城县永乐托育园", "provincial"),
+    ("140802", "盐湖区禹都托育园", "city"),
+    ("140802", "盐湖区凤凰谷托育中心", "city"),
+    ("140822", "万荣县后土托育园", "city"),
+    ("140823", "闻喜县桐城托育中心", "city"),
+    ("140824", "稷山县稷王托育园", "city"),
+    ("140826", "绛县晋韵托育中心", "city"),
+    ("140827", "垣曲县舜乡托育园", "city"),
+    ("140828", "夏县瑶峰托育中心", "city"),
+    ("140829", "平陆县圣人涧托育园", "city"),
+    ("140881", "永济市蒲州托育中心", "city"),
+)
+#: The finished city round's award: 10 × 67,000 = 670,000 yuan, within a 700,000 budget.
+CITY_AWARD_FEN = 67_000_00
+CITY_BUDGET_FEN = 700_000_00
+IN_PROGRESS_AWARD_FEN = 50_000_00
+IN_PROGRESS_BUDGET_FEN = 500_000_00
+EVALUATORS = (
+    ("evaluator2", "高志宏"),
+    ("evaluator3", "任雅琴"),
+    ("evaluator4", "薛斌"),
+    ("evaluator5", "柴晓红"),
+)
+#: Each evaluator's total for the n-th application (varied, all above the pass mark).
+TOTALS = ("912", "896.5", "905", "921", "888")
+
+
+def _place(county: str) -> Region:
+    township = Region.objects.filter(parent__code=county, level=Region.Level.TOWNSHIP).order_by(
+        "code"
+    )
+    return township.first() or Region.objects.get(code=county)
+
+
+def _institution(ctx: DemoContext, county: str, name: str, admin: User) -> Institution:
+    region = _place(county)
+    institution = Institution.objects.create(
+        name=name,
+        filed_name=name,
+        kind=Institution.Kind.INDEPENDENT,
+        region=region,
+        address=f"运城市{region.parent.name if region.parent else ''}{region.name}"
+        f"{ctx.rng.choice(['学府路', '中银大道', '河东街', '人民路', '解放路'])}"
+        f"{ctx.rng.randrange(1, 300)}号",
+        legal_person=ctx.faker.name(),
+        phone="0359" + "".join(str(ctx.rng.randrange(10)) for _ in range(7)),
+        capacity=ctx.rng.choice([80, 100, 120, 150]),
+        fee_full_day=ctx.rng.choice([120000, 130000, 140000]),
+        premises_owned=ctx.rng.random() < 0.5,
+        lease_years=5,
+        fire_safety_manager=ctx.faker.name(),
+        status=Institution.Status.FILED,
+    )
+    InclusiveRecognition.objects.create(
+        institution=institution,
+        status=InclusiveRecognition.Status.RECOGNISED,
+        applied_by=admin,
+        decided_by=admin,
+        decided_at=timezone.now(),
+        valid_from=dt.date(2024, 1, 1),
+        valid_to=ctx.today + dt.timedelta(days=730),
+    )
+    return institution
+
+
+def _points(rubric: Rubric, total: Decimal) -> dict[int, object]:
+    left = total
+    points: dict[int, object] = {}
+    for item in Item.objects.filter(rubric=rubric, veto=False).order_by("-points", "code"):
+        take = min(Decimal(item.points), left)
+        points[item.pk] = take
+        left -= take
+    return points
+
+
+def _score(application: Application, evaluators: list[User], rubric: Rubric, n: int) -> None:
+    for k, evaluator in enumerate(evaluators):
+        assignment = Assignment.objects.get(application=application, evaluator=evaluator)
+        total = Decimal(TOTALS[(n + k) % len(TOTALS)])
+        services.assignment_score(
+            actor=evaluator,
+            assignment_id=assignment.pk,
+            points=_points(rubric, total),
+            notes={},
+            submit=True,
+        )
+
+
+def _apply_by(institution: Institution, round_: Round, admin: User) -> Application:
+    """A past application entered on the institution's behalf (the demo's institutions have no
+    operator logins): written as the service would, eligibility checked."""
+    from huimin.demonstration import selectors
+
+    refusals = rules.eligibility_refusals(
+        selectors.eligibility_facts(institution, today=timezone.localdate())
+    )
+    return Application.objects.create(
+        round=round_,
+        institution=institution,
+        region=institution.region,
+        self_score=900,
+        self_assessment="对照评估细则逐项自评：办托条件、托育队伍、保育照护、卫生保健、"
+        "养育支持、安全保障、机构管理均达到示范标准。",
+        refusals=[{"code": r.code, "params": r.params, "message": r.message} for r in refusals],
+        status=Application.Status.INELIGIBLE if refusals else Application.Status.SUBMITTED,
+        submitted_by=admin,
+        submitted_at=timezone.now(),
+    )
+
+
+def _county_official(county: str) -> User:
+    official = User.objects.filter(
+        role=User.Role.COUNTY_OFFICIAL, regions__code=county, is_active=True
+    ).first()
+    if official is None:
+        official = User.objects.create_user(
+            username=f"demo_county_{county}",
+            password=None,
+            role=User.Role.COUNTY_OFFICIAL,
+            full_name=f"{Region.objects.get(code=county).name}卫健局",
+        )
+        official.regions.set([Region.objects.get(code=county)])
+    return official
+
+
+def _walk_round(
+    round_: Round,
+    institutions: list[Institution],
+    *,
+    admin: User,
+    evaluators: list[User],
+    finance: User | None,
+    finance2: User | None,
+) -> None:
+    for n, institution in enumerate(institutions):
+        application = _apply_by(institution, round_, admin)
+        county = institution.region.parent.code if institution.region.parent else ""
+        services.application_recommend(
+            actor=_county_official(county), application_id=application.pk, recommend=True
+        )
+        services.evaluators_assign(
+            actor=admin, application_id=application.pk, evaluator_ids=[e.pk for e in evaluators]
+        )
+        _score(application, evaluators, round_.rubric, n)
+        services.application_decide(actor=admin, application_id=application.pk, approve=True)
+        award = Award.objects.filter(application=application).first()
+        if award is not None and finance is not None and finance2 is not None:
+            services.award_pay_request(actor=finance, award_id=award.pk)
+            services.award_pay_decide(actor=finance2, award_id=award.pk, approve=True)
+
+
+def _set_back(round_: Round, *, deadline: dt.date, decided: dt.date) -> None:
+    """A finished round's records dated as they happened."""
+    at = timezone.make_aware(dt.datetime.combine(decided, dt.time(10, 0)))
+    Round.objects.filter(pk=round_.pk).update(deadline=deadline, status=Round.Status.CLOSED)
+    applications = Application.objects.filter(round=round_)
+    applications.update(
+        submitted_at=at - dt.timedelta(days=60),
+        recommended_at=at - dt.timedelta(days=45),
+        decided_at=at,
+    )
+    Assignment.objects.filter(application__round=round_).update(
+        submitted_at=at - dt.timedelta(days=20)
+    )
+    Title.objects.filter(application__round=round_).update(
+        valid_from=decided,
+        valid_to=decided.replace(year=decided.year + rules.TITLE_YEARS) - dt.timedelta(days=1),
+    )
+    Award.objects.filter(round=round_).update(
+        requested_at=at + dt.timedelta(days=10), paid_at=at + dt.timedelta(days=14)
+    )
+
+
+def build(ctx: DemoContext) -> None:
+    admin = ctx.users.get("admin") or User.objects.filter(role=User.Role.CITY_ADMIN).first()
+    if admin is None:
+        return
+    evaluators = [User.objects.get(username="evaluator")]
+    for username, name in EVALUATORS:
+        evaluator = User.objects.create_user(
+            username=username, password=None, role=User.Role.EVALUATOR, full_name=name
+        )
+        evaluator.regions.set([Region.objects.get(code="140800")])
+        evaluators.append(evaluator)
+    finance = User.objects.filter(username="finance").first()
+    finance2 = User.objects.filter(username="finance2").first()
+    rubric = services.rubric_default_create(actor=admin)
+    services.rubric_publish(actor=admin, rubric_id=rubric.pk)
+    made = [(_institution(ctx, c, name, admin), level) for c, name, level in INSTITUTIONS]
+    far = timezone.localdate() + dt.timedelta(days=60)
+
+    provincial = services.round_open(
+        actor=admin,
+        data=services.RoundInput(
+            name="2024年省级示范托育机构推荐评估",
+            level=rules.Level.PROVINCIAL,
+            rubric_id=rubric.pk,
+            deadline=far,
+            award_fen=rules.PROVINCIAL_AWARD_FEN,
+            budget_fen=0,
+        ),
+    )
+    _walk_round(
+        provincial,
+        [i for i, level in made if level == "provincial"],
+        admin=admin,
+        evaluators=evaluators[1:4],
+        finance=None,
+        finance2=None,
+    )
+    _set_back(provincial, deadline=dt.date(2024, 6, 30), decided=dt.date(2024, 9, 20))
+
+    city = services.round_open(
+        actor=admin,
+        data=services.RoundInput(
+            name="2025年市级示范托育机构创建",
+            level=rules.Level.CITY,
+            rubric_id=rubric.pk,
+            deadline=far,
+            award_fen=CITY_AWARD_FEN,
+            budget_fen=CITY_BUDGET_FEN,
+        ),
+    )
+    _walk_round(
+        city,
+        [i for i, level in made if level == "city"],
+        admin=admin,
+        evaluators=evaluators,
+        finance=finance,
+        finance2=finance2,
+    )
+    _set_back(city, deadline=dt.date(2025, 6, 30), decided=dt.date(2025, 9, 26))
+
+    current = services.round_open(
+        actor=admin,
+        data=services.RoundInput(
+            name="2026年市级示范托育机构创建",
+            level=rules.Level.CITY,
+            rubric_id=rubric.pk,
+            deadline=ctx.today + dt.timedelta(days=30),
+            award_fen=IN_PROGRESS_AWARD_FEN,
+            budget_fen=IN_PROGRESS_BUDGET_FEN,
+        ),
+    )
+    by_name = {
+        i.name: i
+        for i in Institution.objects.filter(
+            name__in=["平陆县知行托育园", "永济市小脚丫托育中心", "万荣县幼儿园托班"]
+        )
+    }
+    if "永济市小脚丫托育中心" in by_name:
+        scoring = _apply_by(by_name["永济市小脚丫托育中心"], current, admin)
+        services.application_recommend(
+            actor=_county_official("140881"), application_id=scoring.pk, recommend=True
+        )
+        services.evaluators_assign(
+            actor=admin, application_id=scoring.pk, evaluator_ids=[e.pk for e in evaluators[:3]]
+        )
+        _score(scoring, evaluators[1:3], rubric, 1)  # the ``evaluator`` login's is still to do
+    if "平陆县知行托育园" in by_name:
+        waiting = _apply_by(by_name["平陆县知行托育园"], current, admin)
+        services.application_recommend(
+            actor=_county_official("140829"), application_id=waiting.pk, recommend=True
+        )
+    if "万荣县幼儿园托班" in by_name:
+        _apply_by(by_name["万荣县幼儿园托班"], current, admin)
+    ctx.log(
+        "示范托育机构：省级6所、市级10所，市级奖补已拨付670,000.00元；"
+        "2026年市级示范创建进行中（评估专家 evaluator 有待评分的申报）。"
+    )
