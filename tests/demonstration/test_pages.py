@@ -110,3 +110,22 @@ def test_public_list_and_api(client, demo_setup, walk):
     assert [e["total"] for e in one["evaluations"]] == ["880.0", "900.0", "910.0"]
     client.force_login(s.other_official)
     assert client.get(f"/api/demonstration/applications/{application.pk}").status_code == 404
+
+
+def test_the_award_notice_pdf_embeds_the_chinese_font(client, demo_setup, walk):
+    s = demo_setup
+    application = walk()
+    client.force_login(s.admin)
+    client.post(
+        reverse("demonstration_application_detail", args=[application.pk]), {"action": "approve"}
+    )
+    award = Award.objects.get()
+    client.force_login(s.finance)
+    response = client.get(reverse("demonstration_award_notice", args=[award.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    body = response.content
+    assert body.startswith(b"%PDF")
+    assert b"/FontFile2" in body  # the TrueType CJK font is embedded
+    client.force_login(s.other_official)
+    assert client.get(reverse("demonstration_award_notice", args=[award.pk])).status_code == 404

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from huimin.core import pages
 from huimin.core.errors import DomainError
 from huimin.core.http import AuthedRequest
-from huimin.demonstration import selectors, services
+from huimin.demonstration import notice, selectors, services
 from huimin.demonstration.models import Award, Rubric
 from huimin.demonstration.views import Perm, yuan_text
 
@@ -85,6 +85,16 @@ def award_detail(request: AuthedRequest, award_id: int) -> HttpResponse:
 
 
 @login_required
+def award_notice(request: AuthedRequest, award_id: int) -> HttpResponse:
+    """The award notice PDF of an award the user may see (Chinese font embedded)."""
+    award = selectors.award_get_for_user(user=request.user, award_id=award_id)
+    body = notice.notice_pdf(notice.award_notice(award))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="award-{award.pk}.pdf"'
+    return response
+
+
+@login_required
 def rubric(request: AuthedRequest) -> HttpResponse:
     """The published rubrics, newest version first; ``?version=`` shows one."""
     rubrics = list(selectors.rubric_list_for_user(user=request.user))
@@ -108,5 +118,6 @@ def rubric(request: AuthedRequest) -> HttpResponse:
 urlpatterns = [
     path("awards/", award_list, name="demonstration_award_list"),
     path("awards/<int:award_id>/", award_detail, name="demonstration_award_detail"),
+    path("awards/<int:award_id>/notice.pdf", award_notice, name="demonstration_award_notice"),
     path("rubric/", rubric, name="demonstration_rubric"),
 ]
