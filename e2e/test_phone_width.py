@@ -38,6 +38,7 @@ PUBLIC = [
     "/subsidy/quote/",
     "/supervision/public/",
     "/wildlife/estimate/",
+    "/disability/postings/",
     "/demonstration/public/",
 ]
 #: Links that are not pages to look at: files, actions, other languages, the admin.
@@ -214,6 +215,30 @@ def test_the_farmers_and_the_adjusters_pages_fit_a_phone(
     assert {"/wildlife/report/", "/wildlife/mine/"} <= set(farmer)
     assert any(_kind(url) == "/wildlife/claims/<id>/" for url in farmer)
     assert any(_kind(url) == "/wildlife/claims/<id>/" for url in adjuster)
+
+
+def test_the_relatives_request_and_the_federations_pages_fit_a_phone(
+    phone: Page, demo_city: DemoContext, live_server: LiveServer
+) -> None:
+    """The disability home service: a relative asks from a phone; the federation's queue, a
+    case, a team's route, certificates and the dashboard are opened in the field too."""
+    _log_in(phone, "citizen")
+    citizen = _survey(phone, [*_menu_urls(phone), "/disability/request/"], live_server.url)
+    _record("citizen-disability", citizen)
+    phone.goto("/disability/request/")
+    _shoot(phone, "relative-disability-request")
+    phone.context.clear_cookies()
+    _log_in(phone, "federation")
+    federation = _survey(phone, [*_menu_urls(phone), "/disability/cases/"], live_server.url)
+    _record("federation", federation)
+    phone.goto("/disability/cases/")
+    _shoot(phone, "federation-cases")
+
+    assert _too_wide(citizen) == {}
+    assert _too_wide(federation) == {}
+    assert "/disability/request/" in citizen
+    assert any(_kind(url) == "/disability/cases/<id>/" for url in federation)
+    assert any(_kind(url) == "/disability/teams/<id>/" for url in federation)
 
 
 def test_the_menu_is_folded_behind_a_button_on_a_phone(phone: Page, demo_city: DemoContext) -> None:

@@ -120,6 +120,18 @@ class _Story:
     def workday_after(self, day: dt.date, n: int) -> dt.date:
         return self.calendar.deadline(day, n) if n > 0 else day
 
+    def visit_day(self, village: Region, requested: dt.date) -> dt.date:
+        """The township's visit day: every other week on its weekday (Tue, Wed or Thu), so a
+        team's day gathers the township's requests of two weeks into one route."""
+        township = village.parent.code if village.parent else village.code
+        n = int(township[-1])
+        day = requested + dt.timedelta(days=1)
+        while not (day.weekday() == 1 + n % 3 and day.isocalendar().week % 2 == n % 2):
+            day += dt.timedelta(days=1)
+        while not self.calendar.is_workday(day):
+            day += dt.timedelta(days=1)
+        return day
+
     def person(self, village: Region, *, elderly: bool = False) -> Person:
         rng = self.rng
         if elderly:
@@ -209,7 +221,7 @@ class _Story:
         self.counts["requested"] += 1
         if stop_at == Case.Status.REQUESTED:
             return case
-        visit_day = self.workday_after(requested, rng.randint(1, 4))
+        visit_day = self.visit_day(village, requested)
         team = self.team(village, visit_day, staff, doctor, hospital)
         services.case_schedule(actor=staff, case_id=case.pk, team_id=team.pk)
         if stop_at == Case.Status.SCHEDULED:
@@ -345,7 +357,7 @@ class _Story:
             for person, june in zip(linked, (5, 9, 14, 20), strict=True):
                 self.case(county, villages, dt.date(YEAR, 6, june), person=person)
             # the live work of the demo day
-            recent = [today - dt.timedelta(days=d) for d in (60, 45, 40, 12, 8, 5, 3)]
+            recent = [today - dt.timedelta(days=d) for d in (60, 45, 40, 25, 8, 5, 3)]
             states = [
                 Case.Status.POSTED,  # overdue: posted, never reviewed
                 Case.Status.ASSESSED,  # overdue: assessed, never posted

@@ -101,6 +101,7 @@ def certificate_sheet_pdf(certificate: Certificate) -> bytes:
             ),
         ],
     ]
+    rows = [[paragraph(c, cell) if isinstance(c, str) else c for c in row] for row in rows]
     widths = [BODY_WIDTH * w for w in (0.16, 0.34, 0.16, 0.34)]
     story: list[Flowable] = [
         paragraph("残疾人证信息表", style.title),
@@ -111,12 +112,12 @@ def certificate_sheet_pdf(certificate: Certificate) -> bytes:
         paragraph("残疾评定", style.heading),
     ]
     head = ["类别", "等级", "评定依据", "评残医生"]
-    assessed = [head] + [
+    assessed = [[paragraph(h, cell) for h in head]] + [
         [
-            rules.CATEGORY_NAMES[i.category],
-            rules.GRADE_NAMES[i.grade],
+            paragraph(rules.CATEGORY_NAMES[i.category], cell),
+            paragraph(rules.GRADE_NAMES[i.grade], cell),
             paragraph(i.basis, cell),
-            str(i.doctor),
+            paragraph(str(i.doctor), cell),
         ]
         for i in impairments
     ]

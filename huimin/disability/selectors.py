@@ -11,7 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from huimin.core import rules as core_rules
@@ -71,7 +72,8 @@ class CaseFilters:
 def case_list_for_user(
     *, user: User, filters: CaseFilters | None = None, today: dt.date | None = None
 ) -> QuerySet[Case]:
-    """Cases in scope, the queue's order (priority, then first come), filtered."""
+    """Cases in scope, filtered: open cases first in the queue's order (priority, then first
+    come), then the closed ones."""
     _require_any(user, Perm.DISABILITY_VIEW, Perm.DISABILITY_REQUEST)
     filters = filters or CaseFilters()
     qs = case_scope(user)
@@ -87,8 +89,11 @@ def case_list_for_user(
         qs = qs.filter(**{filters.flag: True})
     if filters.team:
         qs = qs.filter(team_id=filters.team)
-    return qs.select_related("person", "region", "region__parent", "team").order_by(
-        "-priority", "requested_at", "id"
+    still_open = DbCase(When(status__in=OPEN, then=Value(0)), default=Value(1))
+    return (
+        qs.select_related("person", "region", "region__parent", "team")
+        .annotate(closed=still_open)
+        .order_by("closed", "-priority", "requested_at", "id")
     )
 
 

@@ -16,6 +16,7 @@ CORE_PEOPLE = 13 * 20 + 2
 def _people_of_other_modules() -> int:
     """People the other modules' demo builders register (children, guardians, staff)."""
     from huimin.childcare.models import Enrollment, Staff
+    from huimin.disability.models import Case
     from huimin.subsidy.models import Application
     from huimin.wildlife.models import Claim
 
@@ -25,6 +26,7 @@ def _people_of_other_modules() -> int:
     ids |= set(Application.objects.values_list("child_id", flat=True))
     ids |= set(Application.objects.values_list("applicant_id", flat=True))
     ids |= set(Claim.objects.values_list("farmer_id", flat=True))
+    ids |= set(Case.objects.values_list("person_id", flat=True))  # disability home service
     ids.discard(User.objects.get(username="citizen").person_id)  # a core person, applying
     ids.discard(User.objects.get(username="farmer").person_id)  # a core person, reporting
     return len(ids)
