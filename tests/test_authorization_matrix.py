@@ -163,6 +163,7 @@ NO_OBJECT = {
     "wildlife/dashboard/",
     "disability/request/",
     "disability/cases/",
+    "disability/cases/export.xlsx",
     "disability/teams/",
     "disability/teams/new/",
     "disability/certificates/",

@@ -98,7 +98,9 @@ def _case_locked(actor: User, case_id: int, perm: Perm) -> Case:
     case = selectors.case_get_for_user(user=actor, case_id=case_id)
     region_act_require(actor, case.region)
     return (
-        Case.objects.select_for_update().select_related("person", "region", "team").get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "region", "team")
+        .get(pk=case.pk)
     )
 
 
@@ -510,7 +512,11 @@ def case_assess(
     with transaction.atomic():
         _require(actor, Perm.DISABILITY_ASSESS)
         case = selectors.case_get_for_user(user=actor, case_id=case_id)
-        locked = Case.objects.select_for_update().select_related("team", "person").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("team", "person")
+            .get(pk=case.pk)
+        )
         if not actor.is_superuser and (locked.team is None or locked.team.doctor_id != actor.pk):
             raise Forbidden("只有该上门服务组的评残医生才能评定。")
         if not checked:

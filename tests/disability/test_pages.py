@@ -220,3 +220,32 @@ def test_cli_prints_the_number_or_a_chinese_error_with_status_2(disabled, capsys
     with pytest.raises(CommandError, match="校验码") as exc:
         call_command("disability_certificate_number", disabled.resident_id[:17] + "0", "4-2")
     assert exc.value.returncode == 2
+
+
+def test_the_export_masks_ids_and_has_no_diagnosis(client, federation, walk, disabled):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    walk(disabled, S.CERTIFIED)
+    client.force_login(federation)
+    response = client.get(reverse("disability_case_export"), {"status": "certified"})
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][2] == "李秀英"
+    assert rows[1][3] == "1408**************"
+    assert "肢体残疾一级" in rows[1]
+    assert not any("偏瘫" in str(v) for row in rows for v in row)
+
+
+def test_the_list_reads_a_constant_number_of_queries(
+    client, federation, walk, disabled, make_person, django_assert_max_num_queries
+):
+    walk(disabled, S.VISITED)
+    client.force_login(federation)
+    client.get(reverse("disability_case_list"))
+    for n in range(6):
+        other = make_person("140822100201", name=f"申请{n}")
+        services.case_request(actor=federation, data=request_input(other, severe=n % 2 == 0))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("disability_case_list"))
+    assert response.status_code == 200
