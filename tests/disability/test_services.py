@@ -308,3 +308,28 @@ def test_only_the_teams_doctor_assesses(walk, disabled, make_user):
         )
     case.refresh_from_db()
     assert case.status == S.VISITED
+
+
+def test_renewal_within_180_days_of_expiry_keeps_the_number(
+    walk, disabled, federation, doctor, reviewer, team
+):
+    case = walk(disabled, S.CERTIFIED)
+    old = Certificate.objects.get(case=case)
+    Certificate.objects.filter(pk=old.pk).update(valid_until=dt.date(2026, 3, 1))
+    renewal = services.case_request(
+        actor=federation,
+        data=request_input(disabled, kind="renewal"),
+        at=at(dt.date(2025, 9, 15)),
+    )
+    assert renewal.kind == Case.Kind.RENEWAL
+    services.case_schedule(actor=federation, case_id=renewal.pk, team_id=team.pk)
+    services.case_visit(actor=federation, case_id=renewal.pk, data=visit_input(disabled))
+    services.case_assess(
+        actor=doctor, case_id=renewal.pk, impairments=[services.ImpairmentInput(4, 1, "同前")]
+    )
+    services.case_post(actor=federation, case_id=renewal.pk, on=VISIT_DAY)
+    services.case_review(actor=reviewer, case_id=renewal.pk, approve=True, on=dt.date(2025, 10, 13))
+    new = services.certificate_issue(actor=federation, case_id=renewal.pk, on=dt.date(2025, 10, 20))
+    assert new.number == old.number
+    assert new.replaces_id == old.pk
+    assert new.valid_until == dt.date(2035, 10, 19)
