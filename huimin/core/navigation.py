@@ -274,6 +274,25 @@ NAV: list[NavItem] = [
         description=_("残疾评定结果公示（只显示遮蔽的姓名和村），公示期内可提出异议，无需登录。"),
     ),
     NavItem(
+        _("示范托育机构统计"),
+        "demonstration_dashboard",
+        Perm.DEMO_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.FINANCE}),
+        description=_("各批次预算与拨付、各县省级和市级示范托育机构、进行中批次的申报。"),
+    ),
+    NavItem(
+        _("待阅知的政策文件"),
+        "demonstration_policy_mine",
+        Perm.POLICY_CONFIRM,
+        description=_("新发布的适用于托育机构的政策文件和管理指南，阅读后确认。"),
+    ),
+    NavItem(
+        _("政策汇编"),
+        "demonstration_policy_list",
+        None,
+        description=_("运城市婴幼儿照护服务“1+N”政策文件和指南，可按主题浏览和检索，无需登录。"),
+    ),
+    NavItem(
         _("示范托育机构名单"),
         "demonstration_public",
         None,

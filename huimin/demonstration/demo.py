@@ -2,6 +2,8 @@
 newspaper: 6 provincial and 10 city-level demonstration institutions, 670,000 yuan of city
 awards paid) and a round in progress.
 
+- The policy library: the city's "1+N" documents and guides the newspaper names, five of
+  them marked for operators (the ``operator`` login has them to confirm on its home page).
 - The WS/T 821-shaped default rubric, published; four more evaluators beside the
   ``evaluator`` login (杨慧), so that a round can trim the highest and lowest score.
 - 16 demonstration institutions (filed, inclusive), added across the counties: the childcare
@@ -221,6 +223,84 @@ def _set_back(round_: Round, *, deadline: dt.date, decided: dt.date) -> None:
     )
 
 
+#: The city's "1+N" policy documents and guides as the newspaper names them (title, issuing
+#: bodies, date, subject, summary, for operators). Numbers (文号) are left out: none is quoted.
+POLICIES: tuple[tuple[str, str, dt.date, str, str, bool], ...] = (
+    (
+        "运城市养老托育服务业纾困扶持政策三十六条",
+        "运城市发展和改革委员会　运城市卫生健康委员会等",
+        dt.date(2022, 9, 15),
+        "funding",
+        "从房租减免、社保缓缴、信贷支持、用水用电用气价格等方面，对养老托育服务机构纾困扶持。",
+        False,
+    ),
+    (
+        "运城市普惠托育机构认定扶持实施办法",
+        "运城市卫生健康委员会　运城市财政局",
+        dt.date(2023, 3, 20),
+        "recognition",
+        "普惠托育机构的认定条件、认定程序、收费上限和运营补贴；对达标的示范机构给予不低于5万元的"
+        "一次性奖励。",
+        True,
+    ),
+    (
+        "运城市试点托育机构评估细则",
+        "运城市卫生健康委员会　运城市财政局",
+        dt.date(2023, 4, 10),
+        "demonstration",
+        "示范托育机构现场评估的维度、项目和赋分办法，一票否决情形，评估专家回避规定。",
+        True,
+    ),
+    (
+        "婴幼儿照护服务政策汇编",
+        "运城市卫生健康委员会",
+        dt.date(2024, 5, 8),
+        "supervision",
+        "国家、省、市婴幼儿照护服务政策文件汇编，含托育机构设置标准和管理规范。",
+        False,
+    ),
+    (
+        "运城市托育服务规范管理指南",
+        "运城市卫生健康委员会",
+        dt.date(2024, 6, 18),
+        "supervision",
+        "指导托育机构建立收托、保育、健康、安全、人员“五位一体”的管理制度，明确运行标准与操作流程。",
+        True,
+    ),
+    (
+        "关于规范托育服务收费的通知",
+        "运城市发展和改革委员会　运城市卫生健康委员会",
+        dt.date(2024, 8, 1),
+        "fees",
+        "托育服务收费项目、普惠托育收费标准公示和收费监督。",
+        True,
+    ),
+    (
+        "关于推进医育结合促进婴幼儿健康发展的实施意见",
+        "运城市卫生健康委员会",
+        dt.date(2025, 2, 26),
+        "medical",
+        "妇幼保健机构、基层医疗卫生机构与托育机构签约，提供卫生保健、健康监测和科学育儿指导。",
+        True,
+    ),
+)
+
+
+def _policies(admin: User) -> None:
+    for title, issuers, issued, subject, summary, for_operators in POLICIES:
+        services.policy_publish(
+            actor=admin,
+            data=services.PolicyInput(
+                title=title,
+                issuers=issuers,
+                issued_on=issued,
+                subject=subject,
+                summary=summary,
+                for_operators=for_operators,
+            ),
+        )
+
+
 def build(ctx: DemoContext) -> None:
     admin = ctx.users.get("admin") or User.objects.filter(role=User.Role.CITY_ADMIN).first()
     if admin is None:
@@ -314,6 +394,7 @@ def build(ctx: DemoContext) -> None:
         )
     if "万荣县幼儿园托班" in by_name:
         _apply_by(by_name["万荣县幼儿园托班"], current, admin)
+    _policies(admin)
     ctx.log(
         "示范托育机构：省级6所、市级10所，市级奖补已拨付670,000.00元；"
         "2026年市级示范创建进行中（评估专家 evaluator 有待评分的申报）。"

@@ -373,3 +373,69 @@ def policies_unread_for_user(user: User) -> QuerySet[PolicyDocument]:
 
 def policy_read_by(user: User) -> set[int]:
     return set(PolicyRead.objects.filter(user=user).values_list("document_id", flat=True))
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    paid_fen: int
+    paid_count: int
+    reserved_fen: int
+    provincial: int
+    city_level: int
+    by_round: list[tuple[str, int, int, int]]  # name, budget, paid, reserved (fen)
+    by_county: list[tuple[str, int, int]]  # county, provincial, city-level
+    by_status: list[tuple[str, int]]  # label, applications of the open rounds
+    policies: int
+
+
+def dashboard_for_user(*, user: User, today: dt.date) -> Dashboard:
+    """The demonstration figures in the user's scope, read from the awards, titles and
+    applications themselves (nothing typed in)."""
+    _require(user, Perm.DEMO_VIEW)
+    awards = award_list_for_user(user=user)
+    paid = awards.filter(status=Award.Status.PAID).aggregate(s=Sum("amount_fen"), n=Count("pk"))
+    reserved = awards.exclude(status=Award.Status.PAID).aggregate(s=Sum("amount_fen"))
+    rounds = []
+    for r in Round.objects.order_by("deadline", "pk"):
+        in_scope = awards.filter(round=r)
+        rounds.append(
+            (
+                r.name,
+                r.budget_fen,
+                in_scope.filter(status=Award.Status.PAID).aggregate(s=Sum("amount_fen"))["s"] or 0,
+                in_scope.exclude(status=Award.Status.PAID).aggregate(s=Sum("amount_fen"))["s"] or 0,
+            )
+        )
+    titles = title_list_for_user(user=user).filter(
+        status=Title.Status.ACTIVE, valid_from__lte=today, valid_to__gte=today
+    )
+    counties: dict[str, list[int]] = {}
+    for level, region_name, parent_name, parent_level in titles.values_list(
+        "level", "region__name", "region__parent__name", "region__parent__level"
+    ):
+        county = parent_name if parent_level == "county" else region_name
+        entry = counties.setdefault(county, [0, 0])
+        entry[0 if level == "provincial" else 1] += 1
+    labels = dict(Application.Status.choices)
+    by_status = [
+        (str(labels[row["status"]]), row["n"])
+        for row in application_scope(user)
+        .filter(round__status=Round.Status.OPEN)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by("status")
+    ]
+    return Dashboard(
+        paid_fen=paid["s"] or 0,
+        paid_count=paid["n"] or 0,
+        reserved_fen=reserved["s"] or 0,
+        provincial=titles.filter(level="provincial").count(),
+        city_level=titles.filter(level="city").count(),
+        by_round=rounds,
+        by_county=sorted(((k, v[0], v[1]) for k, v in counties.items()), key=lambda r: r[0]),
+        by_status=by_status,
+        policies=PolicyDocument.objects.count(),
+    )

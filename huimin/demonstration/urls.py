@@ -1,8 +1,17 @@
-from huimin.demonstration.views import applications, awards, public, scoring
+from huimin.demonstration.views import (
+    applications,
+    awards,
+    dashboard,
+    policies,
+    public,
+    scoring,
+)
 
 urlpatterns = [
     *public.urlpatterns,
     *applications.urlpatterns,
     *scoring.urlpatterns,
     *awards.urlpatterns,
+    *policies.urlpatterns,
+    *dashboard.urlpatterns,
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from huimin.childcare import rules, services
@@ -30,6 +31,13 @@ def _build(seed: int = 2025) -> DemoContext:
     return demo_city_build(seed=seed, scale="small", today=TODAY, log=lambda _: None)
 
 
+def _own() -> QuerySet[Institution]:
+    """The childcare demo's institutions: the demonstration demo adds the city's 16
+    demonstration institutions (huimin/demonstration/demo.py), which these tests do not
+    describe."""
+    return Institution.objects.filter(demonstration_titles__isnull=True)
+
+
 @pytest.fixture
 def small_city(db) -> DemoContext:
     return _build()
@@ -37,16 +45,16 @@ def small_city(db) -> DemoContext:
 
 def test_the_small_demo_city_has_an_institution_in_every_county(small_city):
     counties = sorted(
-        Institution.objects.values_list("region__parent__code", flat=True)  # townships
+        _own().values_list("region__parent__code", flat=True)  # townships
     )
     assert counties == sorted(code for code, _name in core_rules.COUNTIES)
-    names = set(Institution.objects.values_list("name", flat=True))
+    names = set(_own().values_list("name", flat=True))
     assert {"盐湖区综合托育服务中心", "临猗县童乐托育园", "万荣县幼儿园托班"} <= names
-    assert set(Institution.objects.values_list("kind", flat=True)) >= {
+    assert set(_own().values_list("kind", flat=True)) >= {
         "independent",
         "kindergarten",
     }
-    statuses = list(Institution.objects.values_list("status", flat=True))
+    statuses = list(_own().values_list("status", flat=True))
     assert (statuses.count("filed"), statuses.count("filing"), statuses.count("registered")) == (
         11,
         1,
@@ -88,7 +96,7 @@ def test_the_findings_are_the_ones_the_compliance_engine_opens(small_city):
     before = set(
         Finding.objects.filter(status="open").values_list("institution", "rule", "subject")
     )
-    for institution in Institution.objects.all():
+    for institution in _own():
         services.compliance_refresh(institution=institution, on=TODAY)
     after = set(Finding.objects.filter(status="open").values_list("institution", "rule", "subject"))
     assert after == before
@@ -129,8 +137,7 @@ def test_filings_awaiting_the_county_have_deadlines_from_the_working_day_calenda
 
 
 def test_about_a_third_are_recognised_as_inclusive(small_city):
-    # the demonstration demo adds the city's 16 demonstration institutions, all inclusive
-    own = Institution.objects.filter(demonstration_titles__isnull=True)
+    own = _own()
     recognised = InclusiveRecognition.objects.filter(
         institution__in=own, status="recognised", valid_from__lte=TODAY, valid_to__gte=TODAY
     )
@@ -166,7 +173,7 @@ def test_the_childcare_demo_is_deterministic_for_a_seed(db):
 
 
 def test_institutions_that_filed_have_every_material_the_filing_needs(small_city):
-    for institution in Institution.objects.exclude(status="registered"):
+    for institution in _own().exclude(status="registered"):
         problems = rules.filing_problems(
             uploaded=institution.documents.values_list("material", flat=True),
             serves_meals=institution.serves_meals,

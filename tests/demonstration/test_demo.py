@@ -53,3 +53,25 @@ def test_a_round_in_progress_and_the_evaluator_has_scoring_to_do(demo):
     evaluator = User.objects.get(username="evaluator")
     todo = selectors.assignment_list_for_user(user=evaluator, status="assigned")
     assert [a.application.institution.name for a in todo] == ["永济市小脚丫托育中心"]
+
+
+def test_the_policy_library_and_the_operators_reading(demo):
+    from huimin.demonstration.models import PolicyDocument
+
+    assert PolicyDocument.objects.count() == 7
+    operator = User.objects.get(username="operator")
+    assert selectors.policies_unread_for_user(operator).count() == 5
+    assert sorted(d.title for d in selectors.policy_search("示范")) == [
+        "运城市普惠托育机构认定扶持实施办法",
+        "运城市试点托育机构评估细则",
+    ]
+
+
+def test_the_dashboard_shows_the_awards_paid_from_its_data(demo, client):
+    admin = User.objects.get(username="admin")
+    d = selectors.dashboard_for_user(user=admin, today=dt.date(2026, 11, 29))
+    assert (d.paid_fen, d.paid_count, d.provincial, d.city_level) == (670_000_00, 10, 6, 10)
+    assert ("2025年市级示范托育机构创建", 700_000_00, 670_000_00, 0) in d.by_round
+    client.force_login(admin)
+    page = client.get("/demonstration/dashboard/").content.decode()
+    assert '<div class="stat" id="paid-total">670,000.00</div>' in page
