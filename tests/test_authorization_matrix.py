@@ -33,7 +33,7 @@ from huimin.childcare.models import (
 from huimin.core.backups import table_counts
 from huimin.core.models import Person, User
 from huimin.core.services import api_token_create
-from huimin.disability.models import Benefit, Certificate, Team
+from huimin.disability.models import Benefit, CasePhoto, Certificate, Team
 from huimin.disability.models import Case as DisabilityCase
 from huimin.subsidy.models import Application, PaymentBatch
 from huimin.supervision.models import (
@@ -250,6 +250,7 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "policy_id": lambda: Policy.objects.filter(here("region")).first(),
     "payout_batch_id": lambda: PayoutBatch.objects.filter(here("region")).first(),
     "case_id": lambda: DisabilityCase.objects.filter(here("region")).first(),
+    "case_photo_id": lambda: CasePhoto.objects.filter(here("case__region")).first(),
     "team_id": lambda: Team.objects.filter(here("township")).first(),
     "certificate_id": lambda: Certificate.objects.filter(here("region")).first(),
     "benefit_id": lambda: Benefit.objects.first(),
@@ -289,6 +290,10 @@ def _missing_objects_made() -> None:
         _wildlife_claim_made(county, admin)
     if not DisabilityCase.objects.filter(here("region")).exists():
         _disability_case_made(county, admin)
+    case = DisabilityCase.objects.filter(here("region")).first()
+    if case is not None and not CasePhoto.objects.filter(case=case).exists():
+        case_photo = CasePhoto(case=case, uploaded_by=admin)
+        case_photo.file.save("matrix.png", ContentFile(PNG), save=True)
     item = InspectionItem.objects.filter(here("inspection__institution__region")).first()
     if item is not None and not InspectionPhoto.objects.filter(item=item).exists():
         photo = InspectionPhoto(item=item, uploaded_by=admin)

@@ -6,11 +6,14 @@ read endpoints and the CLI."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from huimin.core.models import User
 from huimin.disability import services
@@ -111,6 +114,38 @@ def test_the_visit_page_refuses_a_mismatch_then_accepts_the_card(
     case.refresh_from_db()
     assert case.status == S.VISITED
     assert case.deadline is not None
+
+
+def test_the_visit_photos_are_shown_on_the_case_to_whoever_may_see_it(
+    client, federation, walk, disabled, make_user
+):
+    case = walk(disabled, S.SCHEDULED)
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(picture, "PNG")
+    client.force_login(federation)
+    response = client.post(
+        reverse("disability_case_visit", args=[case.pk]),
+        {
+            "resident_id": disabled.resident_id,
+            "name": "李秀英",
+            "birth_date": "1948-05-03",
+            "address": "北牛池村3组",
+            "visited_on": timezone.localdate().isoformat(),
+            "photos": SimpleUploadedFile("床边.png", picture.getvalue(), "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    (photo,) = case.photos.all()
+    url = reverse("disability_case_photo", args=[case.pk, photo.pk])
+
+    page = client.get(reverse("disability_case_detail", args=[case.pk])).content.decode()
+    assert f'<img src="{url}"' in page
+    shown = client.get(url)
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/png")
+    assert b"".join(shown.streaming_content).startswith(b"\x89PNG")
+
+    client.force_login(make_user("yanhu-official", User.Role.COUNTY_OFFICIAL, ("140802",)))
+    assert client.get(url).status_code == 404
 
 
 def test_doctor_assesses_federation_posts_county_reviews_and_certificate_prints(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -26,6 +26,7 @@ from huimin.core.selectors import (
     timeline_for_user,
 )
 from huimin.core.spreadsheets import xlsx_response
+from huimin.core.uploads import upload_response
 from huimin.disability import documents, rules, selectors, services
 from huimin.disability.forms import (
     AssessForm,
@@ -465,6 +466,20 @@ def case_explanation_pdf(request: AuthedRequest, case_id: int) -> HttpResponse:
     )
 
 
+@login_required
+def case_photo(request: AuthedRequest, case_id: int, case_photo_id: int) -> FileResponse:
+    """A photo of the visit, to whoever may see the case (its type read from its content)."""
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    photo = case.photos.filter(pk=case_photo_id).first()
+    if photo is None:
+        raise Http404
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return upload_response(handle, photo.file.name.rsplit("/", 1)[-1])
+
+
 urlpatterns = [
     path("request/", request_new, name="disability_request"),
     path("cases/", case_list, name="disability_case_list"),
@@ -473,6 +488,11 @@ urlpatterns = [
     path("cases/<int:case_id>/schedule/", case_schedule, name="disability_case_schedule"),
     path("cases/<int:case_id>/withdraw/", case_withdraw, name="disability_case_withdraw"),
     path("cases/<int:case_id>/visit/", case_visit, name="disability_case_visit"),
+    path(
+        "cases/<int:case_id>/photos/<int:case_photo_id>/",
+        case_photo,
+        name="disability_case_photo",
+    ),
     path("cases/<int:case_id>/assess/", case_assess, name="disability_case_assess"),
     path("cases/<int:case_id>/benefits/", case_benefits, name="disability_case_benefits"),
     path("cases/<int:case_id>/post/", case_post, name="disability_case_post"),
