@@ -372,6 +372,29 @@ HomeStat = tuple[str | Promise, int, str | Promise]
 HOME_STATS: list[Callable[[Any], list[HomeStat]]] = []
 
 
+@dataclass(frozen=True)
+class HomeListRow:
+    label: str
+    url: str
+    note: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class HomeList:
+    """Work that cannot wait, listed on a home page (overdue cases, say): a title, the first
+    ``HOME_LIST_ROWS`` rows and a link to the whole list. Apps register providers in
+    ``HOME_LISTS`` as they do for ``HOME_STATS``; a list without rows is not shown."""
+
+    title: str | Promise
+    rows: list[HomeListRow]
+    more_url: str = ""
+    more_label: str | Promise = ""
+
+
+HOME_LIST_ROWS = 10
+HOME_LISTS: list[Callable[[Any], list[HomeList]]] = []
+
+
 def nav_for(user) -> list[NavItem]:  # noqa: ANN001 - a User or AnonymousUser
     if not user.is_authenticated:
         return [

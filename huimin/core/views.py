@@ -26,7 +26,7 @@ from huimin.core.forms import (
 )
 from huimin.core.http import AuthedRequest, HtmxRequest
 from huimin.core.models import Region
-from huimin.core.navigation import HOME_STATS, ROLE_HOME, HomeStat, nav_for
+from huimin.core.navigation import HOME_LISTS, HOME_STATS, ROLE_HOME, HomeStat, nav_for
 from huimin.core.spreadsheets import xlsx_response
 
 
@@ -62,6 +62,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         stats.append((_("在册人员"), selectors.person_list_for_user(user=user).count(), _("人")))
     for provider in HOME_STATS:
         stats.extend(provider(user))
+    lists = [found for provider in HOME_LISTS for found in provider(user) if found.rows]
     regions = list(user.regions.all())
     cards = [item for item in nav_for(user) if item.url_name != "home"]
     missing_notice = (
@@ -78,6 +79,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "role_label": user.get_role_display(),
             "regions": regions,
             "stats": stats,
+            "lists": lists,
             "cards": cards,
         },
     )

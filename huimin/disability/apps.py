@@ -12,8 +12,10 @@ class DisabilityConfig(AppConfig):
 
         for holder in HOLDERS:
             deadline_holder_register(holder)
-        from huimin.core.navigation import HOME_STATS
-        from huimin.disability.views import home_stats
+        from huimin.core.navigation import HOME_LISTS, HOME_STATS
+        from huimin.disability.views import home_lists, home_stats
 
         if home_stats not in HOME_STATS:
             HOME_STATS.append(home_stats)
+        if home_lists not in HOME_LISTS:
+            HOME_LISTS.append(home_lists)

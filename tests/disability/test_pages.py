@@ -91,6 +91,17 @@ def test_the_queue_filters_and_shows_days_left(client, federation, walk, disable
     assert "上门办证逾期未办结" in home
 
 
+def test_the_federation_home_lists_its_overdue_cases(client, federation, walk, disabled):
+    case = walk(disabled, S.VISITED)  # visited 2025-09-26: long past its 15 working days
+    client.force_login(federation)
+    home = client.get(reverse("home")).content.decode()
+    assert "逾期未办结的上门办证" in home
+    detail = reverse("disability_case_detail", args=[case.pk])
+    assert f'<a href="{detail}">{case.number} 李秀英（{case.region.name}）</a>' in home
+    assert f"办结期限{case.deadline:%Y-%m-%d}，{case.get_status_display()}" in home
+    assert f'href="{reverse("disability_case_list")}?overdue=on"' in home
+
+
 def test_the_visit_page_refuses_a_mismatch_then_accepts_the_card(
     client, federation, walk, disabled
 ):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from huimin.core import pages
 from huimin.core import rules as core_rules
 from huimin.core.errors import DomainError, InvalidInput
 from huimin.core.models import User
-from huimin.core.navigation import HomeStat
+from huimin.core.navigation import HOME_LIST_ROWS, HomeList, HomeListRow, HomeStat
 from huimin.disability import rules, selectors
 from huimin.disability.models import Case
 
@@ -66,3 +67,33 @@ def home_stats(user: User) -> list[HomeStat]:
             )
         )
     return out
+
+
+def home_lists(user: User) -> list[HomeList]:
+    """The federation's overdue cases, the longest overdue first (RULES.md §6: done within 15
+    working days of the visit)."""
+    if not user.can(Perm.DISABILITY_HANDLE):
+        return []
+    overdue = (
+        selectors.case_scope(user)
+        .filter(status__in=selectors.RUNNING, deadline__lt=timezone.localdate())
+        .select_related("person", "region")
+        .order_by("deadline", "pk")[:HOME_LIST_ROWS]
+    )
+    rows = [
+        HomeListRow(
+            label=f"{case.number} {case.person.name}（{case.region.name}）",
+            url=reverse("disability_case_detail", args=[case.pk]),
+            note=_("办结期限%(date)s，%(status)s")
+            % {"date": f"{case.deadline:%Y-%m-%d}", "status": case.get_status_display()},
+        )
+        for case in overdue
+    ]
+    return [
+        HomeList(
+            title=gettext_lazy("逾期未办结的上门办证"),
+            rows=rows,
+            more_url=reverse("disability_case_list") + "?overdue=on",
+            more_label=gettext_lazy("在上门办证页查看全部逾期"),
+        )
+    ]
