@@ -47,6 +47,9 @@ def test_login_page_promises_no_registration_and_every_link_opens(client, city):
     assert sorted(set(links)) == [
         "/accounts/login/",
         "/calendar/",
+        "/demonstration/policies/",
+        "/demonstration/public/",
+        "/disability/postings/",
         "/subsidy/quote/",
         "/supervision/public/",
         "/wildlife/estimate/",
