@@ -27,7 +27,7 @@ DEMO_TODAY = dt.date(2026, 11, 29)
 #: reproducible and a failure is found again by the next run; no shrinking (each example is a
 #: request: a failure is reported as drawn, with the field and the value in its message).
 HOSTILE = settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     phases=[Phase.explicit, Phase.generate],

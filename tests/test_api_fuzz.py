@@ -7,7 +7,7 @@ random values. A response must not be a 5xx, must carry a status code the operat
 and its body must match the documented schema for that code. Writes go to the test's own
 database, flushed afterwards.
 
-Bounded in time: ``HUIMIN_FUZZ_SECONDS`` (default 150) count from the start of the setup; once
+Bounded in time: ``HUIMIN_FUZZ_SECONDS`` (default 100) count from the start of the setup; once
 they are spent no operation starts and the running one stops generating. The operations run in
 an order shuffled by ``HUIMIN_FUZZ_SEED`` (random unless set; printed), which also seeds
 hypothesis: a failure is reproduced with the same seed. ``HUIMIN_FUZZ_EXAMPLES`` (default 16)
@@ -41,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 if TYPE_CHECKING:
     from pytest_django.live_server_helper import LiveServer
 
-BUDGET_SECONDS = float(os.environ.get("HUIMIN_FUZZ_SECONDS", "150"))
+BUDGET_SECONDS = float(os.environ.get("HUIMIN_FUZZ_SECONDS", "100"))
 EXAMPLES = int(os.environ.get("HUIMIN_FUZZ_EXAMPLES", "16"))
 SEED = int(os.environ.get("HUIMIN_FUZZ_SEED") or random.SystemRandom().randrange(1 << 32))
 
