@@ -62,6 +62,7 @@ class DemoAccount:
     regions: tuple[str, ...]
     staff: bool = False
     home: str = ""  # a citizen's hukou region (default: CITIZEN_REGION)
+    about: str = ""  # what a citizen's account is for, shown by ``huimin demo-logins``
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -101,9 +102,11 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("adjuster", User.Role.ADJUSTER, "吴磊", "中国人保财险平陆支公司", ("140829",)),
     DemoAccount("federation", User.Role.FEDERATION, "韩冰", "万荣县残疾人联合会", ("140822",)),
     DemoAccount("doctor", User.Role.DOCTOR, "马文斌", "运城市中心医院", ("140800",)),
-    DemoAccount("citizen", User.Role.CITIZEN, "", "", ()),
+    DemoAccount("citizen", User.Role.CITIZEN, "", "", (), about="育儿补贴申请人"),
     # a farmer of 平陆县张村镇窑头村: reports wildlife damage from a phone
-    DemoAccount("farmer", User.Role.CITIZEN, "", "", (), home="140829102201"),
+    DemoAccount(
+        "farmer", User.Role.CITIZEN, "", "", (), home="140829102201", about="野生动物致害报案农户"
+    ),
 )
 
 
