@@ -227,7 +227,8 @@ def test_tour_of_the_childcare_pages(login: Login, page: Page, screenshot: Scree
 
     page.context.clear_cookies()
     login("yanhu")
-    page.get_by_role("navigation", name="导航").get_by_role("link", name="托育机构", exact=True).click()
+    nav = page.get_by_role("navigation", name="导航")
+    nav.get_by_role("link", name="托育机构", exact=True).click()
     expect(page.locator("h1")).to_have_text("托育机构")
     screenshot("childcare_institutions_yanhu")
     page.get_by_role("navigation", name="导航").get_by_role("link", name="备案办理").click()
