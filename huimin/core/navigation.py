@@ -241,6 +241,25 @@ NAV: list[NavItem] = [
         description=_("审定通过的示范奖励：一人提交拨付、另一人复核，预算不会超支。"),
     ),
     NavItem(
+        _("培训课程"),
+        "demonstration_course_list",
+        Perm.TRAINING_MANAGE,
+        description=_("与合作院校开设的岗前、在岗和机构负责人培训：报名、结业和证书。"),
+    ),
+    NavItem(
+        _("学时不足的托育机构"),
+        "demonstration_training_short",
+        Perm.TRAINING_MANAGE,
+        description=_("在职工作人员本年度培训学时不足每人每年要求的托育机构。"),
+    ),
+    NavItem(
+        _("本机构培训学时"),
+        "demonstration_training_mine",
+        Perm.ROSTER_VIEW,
+        roles=frozenset({Role.OPERATOR}),
+        description=_("本机构每位工作人员本年度的培训学时与要求，以及参加的培训课程。"),
+    ),
+    NavItem(
         _("行政区划"),
         "region_list",
         Perm.REGION_VIEW,

@@ -1,6 +1,6 @@
 """API of demonstration institutions (read endpoints): rounds, applications (with every
-evaluator's item scores), awards, and — without login — the current demonstration
-institutions and the policy library's search.
+evaluator's item scores), awards, training courses with their enrolments, and — without login —
+the current demonstration institutions and the policy library's search.
 
 Each endpoint parses, resolves through the same scoped selectors as the pages (404 outside the
 user's scope, 403 for a role without the permission) and returns.
@@ -16,7 +16,14 @@ from ninja import Field, Query, Router, Schema
 from huimin.core.api import PageOut, PageQuery, QueryText, errors, page_of, yuan
 from huimin.core.http import AuthedRequest
 from huimin.demonstration import selectors
-from huimin.demonstration.models import Application, Award, PolicyDocument, Round, Title
+from huimin.demonstration.models import (
+    Application,
+    Award,
+    Course,
+    PolicyDocument,
+    Round,
+    Title,
+)
 
 router = Router(tags=["示范托育机构 demonstration"])
 
@@ -226,6 +233,93 @@ def award_list(request: AuthedRequest, query: Query[DemoAwardListQuery]) -> dict
     return page_of(
         selectors.award_list_for_user(user=request.user, status=query.status), query, _award_out
     )
+
+
+# --------------------------------------------------------------------------- workforce
+
+CourseKind = Literal["pre_service", "in_service", "head"]
+
+
+class DemoCourseOut(Schema):
+    id: int
+    title: str
+    provider: str
+    kind: CourseKind
+    hours: int
+    starts_on: dt.date
+    region: str
+    enrolled: int
+    completed: int
+
+
+class DemoCoursePageOut(PageOut):
+    items: list[DemoCourseOut]
+
+
+class DemoCourseListQuery(PageQuery):
+    year: int | None = Field(None, ge=2000, le=2099)
+    kind: CourseKind | Literal[""] = ""
+
+
+def _course_out(c: Course) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "provider": c.provider,
+        "kind": c.kind,
+        "hours": c.hours,
+        "starts_on": c.starts_on,
+        "region": c.region.name,
+        "enrolled": c.enrolled,  # type: ignore[attr-defined]
+        "completed": c.completed,  # type: ignore[attr-defined]
+    }
+
+
+@router.get(
+    "/courses", response={200: DemoCoursePageOut, **errors(401, 403, 422)}, summary="培训课程列表"
+)
+def course_list(request: AuthedRequest, query: Query[DemoCourseListQuery]) -> dict:
+    """The city's courses and those of the user's own regions."""
+    courses = selectors.course_list_for_user(
+        user=request.user, filters=selectors.CourseFilters(year=query.year, kind=query.kind)
+    )
+    return page_of(courses, query, _course_out)
+
+
+class DemoEnrolmentOut(Schema):
+    id: int
+    staff: str
+    institution: str
+    status: Literal["enrolled", "completed"]
+    completed_on: dt.date | None
+    certificate_no: str
+
+
+class DemoCourseDetailOut(DemoCourseOut):
+    enrolments: list[DemoEnrolmentOut] = Field(description="用户负责区域内的报名学员")
+
+
+@router.get(
+    "/courses/{course_id}",
+    response={200: DemoCourseDetailOut, **errors(401, 403, 404, 422)},
+    summary="培训课程详情（报名与结业）",
+)
+def course_get(request: AuthedRequest, course_id: int) -> dict:
+    course = selectors.course_get_for_user(user=request.user, course_id=course_id)
+    return {
+        **_course_out(course),
+        "enrolments": [
+            {
+                "id": e.pk,
+                "staff": e.staff.person.name,
+                "institution": e.staff.institution.name,
+                "status": e.status,
+                "completed_on": e.completed_on,
+                "certificate_no": e.certificate_no,
+            }
+            for e in selectors.enrolment_list(course, user=request.user)
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- public

@@ -18,6 +18,13 @@ awards paid) and a round in progress.
   do (the other two submitted); 万荣县幼儿园托班 waiting for its county's recommendation. The
   ``operator`` login's 盐湖区综合托育服务中心 has not applied yet (the e2e test applies).
 
+- Workforce training with the partner college (运城幼儿师范高等专科学校): the city's
+  pre-service, in-service and head-of-institution courses of the year and 盐湖区's own
+  in-service course (by the ``yanhu`` login); 盐湖区's staff enrolled, about half of them
+  completed with certificates (the hours written to childcare's training records), so that
+  most institutions still fall short of the yearly hours; the ``operator`` login's staff
+  include one who completed the 72-hour course and others still short.
+
 Everything runs through the services (with real time), then the finished rounds' dates are
 set back to 2024 and 2025, as a past round's records would read.
 """
@@ -29,7 +36,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from huimin.childcare.models import InclusiveRecognition, Institution
+from huimin.childcare.models import InclusiveRecognition, Institution, Staff
 from huimin.core.demo import DemoContext
 from huimin.core.models import Region, User
 from huimin.demonstration import rules, services
@@ -37,6 +44,7 @@ from huimin.demonstration.models import (
     Application,
     Assignment,
     Award,
+    Course,
     Item,
     Round,
     Rubric,
@@ -301,6 +309,81 @@ def _policies(admin: User) -> None:
         )
 
 
+#: The workforce's courses of the demo year: (title, provider, kind, hours, days before today
+#: the course starts, by the county official of 盐湖区 rather than the city).
+COLLEGE = "运城幼儿师范高等专科学校"
+COURSES: tuple[tuple[str, str, str, int, int, bool], ...] = (
+    ("托育从业人员岗前培训", COLLEGE, "pre_service", 40, 150, False),
+    ("婴幼儿回应性照护在岗培训", COLLEGE, "in_service", 72, 120, False),
+    ("托育机构负责人培训", COLLEGE, "head", 32, 90, False),
+    (
+        "盐湖区保育人员急救与安全在岗培训",
+        "盐湖区妇幼保健计划生育服务中心",
+        "in_service",
+        16,
+        60,
+        True,
+    ),  # noqa: E501
+)
+
+
+def _training(ctx: DemoContext, admin: User) -> None:
+    """Courses, enrolments of 盐湖区's staff and completions, all through the services."""
+    county = User.objects.filter(username="yanhu").first() or _county_official("140802")
+    today = min(ctx.today, timezone.localdate())
+    courses = {}
+    for title, provider, kind, hours, days, by_county in COURSES:
+        courses[kind if not by_county else "county"] = services.course_create(
+            actor=county if by_county else admin,
+            title=f"{today.year}年{title}",
+            provider=provider,
+            kind=kind,
+            hours=hours,
+            starts_on=today - dt.timedelta(days=days),
+        )
+    by_institution: dict[int, list[Staff]] = {}
+    for member in (
+        Staff.objects.filter(
+            left_on__isnull=True, institution__region__path__startswith="140800/140802/"
+        )
+        .select_related("institution")
+        .order_by("institution__name", "role", "id")
+    ):
+        by_institution.setdefault(member.institution_id, []).append(member)
+    number = 0
+
+    def complete(enrolment_id: int, course: Course) -> None:
+        nonlocal number
+        number += 1
+        services.enrolment_complete(
+            actor=admin,
+            enrolment_id=enrolment_id,
+            completed_on=min(course.starts_on + dt.timedelta(days=20), today),
+            certificate_no=f"YCYZ{today.year}-{number:04d}",
+        )
+
+    staff: list[Staff] = []
+    for members in by_institution.values():
+        heads = [m for m in members if m.role == Staff.Role.HEAD][:1]
+        others = [m for m in members if m.role != Staff.Role.HEAD][:3]
+        staff += heads + others
+        for head in heads:  # the head's course, completed
+            enrolment = services.enrolment_add(
+                actor=admin, course_id=courses["head"].pk, staff_id=head.pk
+            )
+            complete(enrolment.pk, courses["head"])
+        # the first completes the 72 hours; the second only the county's 16; the third enrolled
+        kinds = ("in_service", "county", "in_service")
+        for k, (member, kind) in enumerate(zip(others, kinds, strict=False)):
+            enrolment = services.enrolment_add(
+                actor=county, course_id=courses[kind].pk, staff_id=member.pk
+            )
+            if k < 2:
+                complete(enrolment.pk, courses[kind])
+    for member in staff[:3]:
+        services.enrolment_add(actor=admin, course_id=courses["pre_service"].pk, staff_id=member.pk)
+
+
 def build(ctx: DemoContext) -> None:
     admin = ctx.users.get("admin") or User.objects.filter(role=User.Role.CITY_ADMIN).first()
     if admin is None:
@@ -395,7 +478,9 @@ def build(ctx: DemoContext) -> None:
     if "万荣县幼儿园托班" in by_name:
         _apply_by(by_name["万荣县幼儿园托班"], current, admin)
     _policies(admin)
+    _training(ctx, admin)
     ctx.log(
         "示范托育机构：省级6所、市级10所，市级奖补已拨付670,000.00元；"
-        "2026年市级示范创建进行中（评估专家 evaluator 有待评分的申报）。"
+        "2026年市级示范创建进行中（评估专家 evaluator 有待评分的申报）；"
+        "培训课程4门（运城幼儿师范高等专科学校等），盐湖区工作人员已报名，部分结业。"
     )

@@ -16,7 +16,7 @@ from huimin.childcare.models import Finding, Institution, Staff, TrainingRecord
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, NotFound
 from huimin.core.models import User
-from huimin.core.selectors import region_scope_q, within_region
+from huimin.core.selectors import region_paths_for_user, region_scope_q, within_region
 from huimin.demonstration import rules
 from huimin.demonstration.models import (
     Application,
@@ -163,6 +163,30 @@ def evaluator_pool() -> QuerySet[User]:
     return User.objects.filter(role=Role.EVALUATOR, is_active=True).order_by("pk")
 
 
+def conflict_list_for_user(*, user: User) -> QuerySet[Conflict]:
+    """An evaluator's own declared conflicts of interest."""
+    _require(user, Perm.DEMO_SCORE)
+    return (
+        Conflict.objects.filter(evaluator=user)
+        .select_related("institution", "institution__region")
+        .order_by("-declared_at", "-id")
+    )
+
+
+def institutions_for_conflict(*, user: User, q: str) -> QuerySet[Institution]:
+    """Filed institutions whose name contains ``q``, for an evaluator to declare a conflict
+    with (an evaluator sees the basics of every institution)."""
+    _require(user, Perm.DEMO_SCORE)
+    q = (q or "").strip()
+    if not q:
+        return Institution.objects.none()
+    return (
+        Institution.objects.filter(status=Institution.Status.FILED, name__contains=q)
+        .select_related("region")
+        .order_by("name", "id")
+    )
+
+
 def conflicted_evaluator_ids(institution: Institution) -> set[int]:
     """Evaluators with a declared conflict with the institution: theirs here, and any they
     declared as inspectors in supervision."""
@@ -253,12 +277,43 @@ def award_totals(rounds: QuerySet[Round]) -> AwardTotals:
 # --------------------------------------------------------------------------- workforce
 
 
-def course_list_for_user(*, user: User) -> QuerySet[Course]:
+@dataclass(frozen=True)
+class CourseFilters:
+    year: int | None = None
+    kind: str = ""
+
+
+def course_scope_q(user: User) -> Q:
+    """Courses of the user's regions or below, and those of the regions above them: the
+    city's courses with its partner college are for every county's staff."""
+    paths = region_paths_for_user(user)
+    above = {p[: i + 1] for p in paths for i, ch in enumerate(p) if ch == "/"}
+    return region_scope_q(user) | Q(region__path__in=sorted(above))
+
+
+def course_list_for_user(*, user: User, filters: CourseFilters | None = None) -> QuerySet[Course]:
     _require(user, Perm.TRAINING_MANAGE)
-    return Course.objects.annotate(
-        enrolled=Count("enrolments"),
-        completed=Count("enrolments", filter=Q(enrolments__status="completed")),
-    ).order_by("-starts_on", "id")
+    filters = filters or CourseFilters()
+    qs = Course.objects.filter(course_scope_q(user))
+    if filters.year:
+        qs = qs.filter(starts_on__year=filters.year)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    return (
+        qs.select_related("region")
+        .annotate(
+            enrolled=Count("enrolments"),
+            completed=Count("enrolments", filter=Q(enrolments__status="completed")),
+        )
+        .order_by("-starts_on", "id")
+    )
+
+
+def course_years(*, user: User) -> list[int]:
+    """The years that have courses in the user's scope, newest first (the year filter)."""
+    _require(user, Perm.TRAINING_MANAGE)
+    dates = Course.objects.filter(course_scope_q(user)).dates("starts_on", "year", order="DESC")
+    return [d.year for d in dates]
 
 
 def course_get_for_user(*, user: User, course_id: int) -> Course:
@@ -298,6 +353,58 @@ def staff_get_for_training(*, user: User, staff_id: int) -> Staff:
         raise NotFound() from None
 
 
+def staff_for_enrolment(*, user: User, course: Course, q: str = "") -> QuerySet[Staff]:
+    """Active staff of the institutions in the user's scope not yet on the course, whose
+    name or institution's name contains ``q``."""
+    _require(user, Perm.TRAINING_MANAGE)
+    qs = Staff.objects.filter(
+        left_on__isnull=True,
+        institution__in=Institution.objects.filter(region_scope_q(user)),
+    ).exclude(course_enrolments__course=course)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(institution__name__contains=q))
+    return qs.select_related("person", "institution").order_by("institution__name", "id")
+
+
+@dataclass(frozen=True)
+class StaffHours:
+    staff: Staff
+    hours: int
+    missing: int
+
+
+def staff_hours_for_operator(*, user: User, year: int) -> list[StaffHours]:
+    """An operator's own institution's active staff with their training hours in ``year``
+    against the yearly requirement, those short first."""
+    _require(user, Perm.ROSTER_VIEW)
+    institution = childcare_selectors.institution_of_operator(user)
+    if institution is None:
+        return []
+    staff = list(
+        Staff.objects.filter(institution=institution, left_on__isnull=True)
+        .select_related("person")
+        .order_by("role", "id")
+    )
+    hours = hours_by_staff([s.pk for s in staff], year)
+    required = rules.TRAINING_HOURS_PER_YEAR
+    rows = [StaffHours(s, hours[s.pk], max(required - hours[s.pk], 0)) for s in staff]
+    return sorted(rows, key=lambda r: (-r.missing, r.staff.pk))
+
+
+def enrolments_of_operator(*, user: User) -> QuerySet[CourseEnrolment]:
+    """The courses the operator's own staff are on, newest first."""
+    _require(user, Perm.ROSTER_VIEW)
+    institution = childcare_selectors.institution_of_operator(user)
+    if institution is None:
+        return CourseEnrolment.objects.none()
+    return (
+        CourseEnrolment.objects.filter(staff__institution=institution)
+        .select_related("course", "staff__person")
+        .order_by("-course__starts_on", "id")
+    )
+
+
 @dataclass(frozen=True)
 class InstitutionShort:
     institution: Institution
@@ -316,13 +423,18 @@ def hours_by_staff(staff_ids: list[int], year: int) -> dict[int, int]:
     return hours
 
 
-def institutions_short_for_user(*, user: User, year: int) -> list[InstitutionShort]:
-    """Institutions in scope whose active staff fall short of the yearly hours, most first."""
+def institutions_short_for_user(
+    *, user: User, year: int, region: str = ""
+) -> list[InstitutionShort]:
+    """Institutions in scope (``region``: within that region code) whose active staff fall
+    short of the yearly hours, most first."""
     _require(user, Perm.TRAINING_MANAGE)
+    institutions_in_scope = Institution.objects.filter(region_scope_q(user))
+    if region:
+        institutions_in_scope = within_region(institutions_in_scope, user=user, code=region)
     staff = list(
         Staff.objects.filter(
-            left_on__isnull=True,
-            institution__in=Institution.objects.filter(region_scope_q(user)),
+            left_on__isnull=True, institution__in=institutions_in_scope
         ).values_list("pk", "institution_id")
     )
     hours = hours_by_staff([pk for pk, _i in staff], year)

@@ -5,6 +5,7 @@ from huimin.demonstration.views import (
     policies,
     public,
     scoring,
+    training,
 )
 
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
     *awards.urlpatterns,
     *policies.urlpatterns,
     *dashboard.urlpatterns,
+    *training.urlpatterns,
 ]
