@@ -33,6 +33,7 @@ from huimin.childcare.models import (
 from huimin.core.backups import table_counts
 from huimin.core.models import Person, User
 from huimin.core.services import api_token_create
+from huimin.demonstration.models import Rubric
 from huimin.disability.models import Benefit, CasePhoto, Certificate, Team
 from huimin.disability.models import Case as DisabilityCase
 from huimin.subsidy.models import Application, PaymentBatch
@@ -146,6 +147,7 @@ NO_OBJECT = {
     "demonstration/training/short/",
     "demonstration/training/mine/",
     "api/demonstration/courses",
+    "demonstration/rounds/new/",
     "api/me",
     "api/people",
     "api/regions",
@@ -251,6 +253,7 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "assignment_id": lambda: _demonstration("Assignment", "application__region"),
     "award_id": lambda: _demonstration("Award", "region"),
     "course_id": lambda: _demonstration("Course", "region"),  # 盐湖区's own course
+    "rubric_id": lambda: Rubric.objects.first(),  # the city's: only its administrators edit
     "claim_id": lambda: Claim.objects.filter(here("region")).first(),
     "claim_photo_id": lambda: ClaimPhoto.objects.filter(here("claim__region")).first(),
     "policy_id": lambda: Policy.objects.filter(here("region")).first(),

@@ -110,6 +110,7 @@ def _text(field: str, label: str, value: str, *, max_length: int, required: bool
 
 def _rubric_locked(actor: User, rubric_id: int) -> Rubric:
     _require(actor, Perm.DEMO_MANAGE)
+    region_act_require(actor, _city())  # the city's rubric: a 盐湖区-only account may not edit
     try:
         rubric = Rubric.objects.select_for_update().get(pk=rubric_id)
     except Rubric.DoesNotExist:
@@ -160,17 +161,67 @@ def rubric_item_set(
             raise _invalid("points", "一票否决项不计分值。")
         if points < 0:
             raise _invalid("points", "分值不能为负数。")
+        head = code.split(".")[0]
+        if not veto and not (head.isascii() and head.isdigit()):
+            raise _invalid("code", "计分项目的编号以维度序号开头，如 3.2。")
         item = Item.objects.filter(rubric=rubric, code=code).first()
         if item is None:
             dimension = None
             if not veto:
-                dimension = rubric.dimensions.filter(order=int(code.split(".")[0] or 0)).first()
+                dimension = rubric.dimensions.filter(order=int(head)).first()
+                if dimension is None:
+                    raise _invalid("code", f"没有序号为{head}的维度：请先添加该维度。")
             return Item.objects.create(
                 rubric=rubric, dimension=dimension, code=code, text=text, points=points, veto=veto
             )
-        item.text, item.points, item.veto = text, points, veto
-        item.save(update_fields=["text", "points", "veto"])
+        if item.veto != veto:
+            raise _invalid("veto", "计分项目和一票否决项不能互相改变：请另加一项。")
+        item.text, item.points = text, points
+        item.save(update_fields=["text", "points"])
         return item
+
+
+def rubric_settings_set(
+    *,
+    actor: User,
+    rubric_id: int,
+    pass_mark: int,
+    grade_a_min: int,
+    grade_b_min: int,
+    grade_c_min: int,
+) -> Rubric:
+    """Change a draft rubric's pass mark and grade thresholds (A > B > C). Raises InvalidInput,
+    InvalidTransition on a published one."""
+    with transaction.atomic():
+        rubric = _rubric_locked(actor, rubric_id)
+        if min(pass_mark, grade_a_min, grade_b_min, grade_c_min) < 0:
+            raise _invalid("pass_mark", "分数不能为负数。")
+        if not grade_a_min > grade_b_min > grade_c_min:
+            raise _invalid("grade_a_min", "等级分数线应为A级高于B级、B级高于C级。")
+        rubric.pass_mark = pass_mark
+        rubric.grade_a_min, rubric.grade_b_min = grade_a_min, grade_b_min
+        rubric.grade_c_min = grade_c_min
+        rubric._history_user = actor  # type: ignore[attr-defined]
+        rubric.save(update_fields=["pass_mark", "grade_a_min", "grade_b_min", "grade_c_min"])
+    return rubric
+
+
+def rubric_dimension_set(
+    *, actor: User, rubric_id: int, order: int, name: str, points: int
+) -> Dimension:
+    """Add or change a dimension of a draft rubric (its items' points must add up to its own
+    before the rubric can be published). Raises InvalidInput, InvalidTransition."""
+    with transaction.atomic():
+        rubric = _rubric_locked(actor, rubric_id)
+        name = _text("name", "维度", name, max_length=50)
+        if not 1 <= order <= 99:
+            raise _invalid("order", "序号应在1至99之间。")
+        if points < 0:
+            raise _invalid("points", "分值不能为负数。")
+        dimension, _created = Dimension.objects.update_or_create(
+            rubric=rubric, order=order, defaults={"name": name, "points": points}
+        )
+    return dimension
 
 
 def rubric_problems(rubric: Rubric) -> list[str]:
@@ -207,8 +258,11 @@ def rubric_publish(*, actor: User, rubric_id: int) -> Rubric:
 def rubric_new_version(*, actor: User, rubric_id: int) -> Rubric:
     """A draft copy of a rubric as its next version (the published one stays as it was)."""
     _require(actor, Perm.DEMO_MANAGE)
+    region_act_require(actor, _city())
     with transaction.atomic():
-        source = Rubric.objects.get(pk=rubric_id)
+        source = Rubric.objects.filter(pk=rubric_id).first()
+        if source is None:
+            raise NotFound()
         latest = Rubric.objects.filter(name=source.name).order_by("-version")[0]
         rubric = Rubric.objects.create(
             name=source.name,
@@ -265,6 +319,8 @@ def round_open(*, actor: User, data: RoundInput) -> Round:
         raise _invalid("award_fen", problem)
     if data.budget_fen < 0:
         raise _invalid("budget_fen", "预算不能为负数。")
+    if data.deadline < today():
+        raise _invalid("deadline", "申报截止日期不能早于今天。")
     rubric = Rubric.objects.filter(pk=data.rubric_id).first()
     if rubric is None or rubric.status != Rubric.Status.PUBLISHED:
         raise _invalid("rubric_id", "请选择已发布的评估标准。")

@@ -4,6 +4,7 @@ from huimin.demonstration.views import (
     dashboard,
     policies,
     public,
+    rubrics,
     scoring,
     training,
 )
@@ -16,4 +17,5 @@ urlpatterns = [
     *policies.urlpatterns,
     *dashboard.urlpatterns,
     *training.urlpatterns,
+    *rubrics.urlpatterns,
 ]

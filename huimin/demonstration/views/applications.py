@@ -52,6 +52,7 @@ def application_list(request: AuthedRequest) -> HttpResponse:
             "regions": pages.filter_regions(user),
             "query": pages.query_without_page(request.GET),
             "can_apply": user.can(Perm.DEMO_APPLY),
+            "can_open": user.can(Perm.DEMO_MANAGE),
         },
     )
 

@@ -111,6 +111,7 @@ def rubric(request: AuthedRequest) -> HttpResponse:
             "dimensions": shown.dimensions.prefetch_related("items") if shown else [],
             "vetoes": shown.items.filter(veto=True) if shown else [],
             "total": sum(i.points for i in shown.items.all()) if shown else 0,
+            "can_manage": request.user.can(Perm.DEMO_MANAGE),
         },
     )
 
