@@ -50,9 +50,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def demo_city(transactional_db: None) -> DemoContext:
     """The small demo city: regions, one account per role (password DEMO_PASSWORD), people."""
-    from huimin.core.demo import demo_city_build
+    from tests.demo_snapshot import demo_city as demo_city_copy
 
-    context = demo_city_build(seed=DEMO_SEED, scale="small", today=DEMO_TODAY, log=lambda s: None)
+    context = demo_city_copy(seed=DEMO_SEED, scale="small", today=DEMO_TODAY, log=lambda s: None)
     return context
 
 

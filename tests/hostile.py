@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from huimin.core.demo import demo_city_build
+from tests.demo_snapshot import demo_city as demo_city_copy
 
 DEMO_TODAY = dt.date(2026, 11, 29)
 
@@ -44,7 +44,7 @@ def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
     test still runs in its own savepoint through ``db``); uploads go to a temporary folder."""
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
-        demo_city_build(seed=2025, scale="small", today=DEMO_TODAY, log=lambda _: None)
+        demo_city_copy(seed=2025, scale="small", today=DEMO_TODAY, log=lambda _: None)
         yield media
         transaction.set_rollback(True)
 

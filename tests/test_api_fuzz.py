@@ -102,10 +102,10 @@ def deadline() -> float:
 @pytest.fixture
 def tokens(deadline: float, transactional_db: None) -> dict[str | None, dict[str, str]]:
     """The small demo city in the test's database, and a bearer header for each account."""
-    from huimin.core.demo import demo_city_build
     from huimin.core.services import api_token_create
+    from tests.demo_snapshot import demo_city
 
-    context = demo_city_build(
+    context = demo_city(
         seed=20261129, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None
     )
     headers: dict[str | None, dict[str, str]] = {None: {}}

@@ -154,10 +154,10 @@ def _daily_state(after: int = 0) -> dict[str, list[Any]]:
 @pytest.mark.django_db(transaction=True)
 def test_daily_runs_killed_halfway_then_run_again_write_nothing_twice(processes: Processes):
     from huimin.childcare.models import Finding
-    from huimin.core.demo import demo_city_build
     from huimin.supervision.models import CreditRating
+    from tests.demo_snapshot import demo_city
 
-    demo_city_build(seed=20261129, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
+    demo_city(seed=20261129, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
     due = _daily_work_due()
     assert min(due.values()) > 0
     last_event = Event.objects.order_by("pk").last()

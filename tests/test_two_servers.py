@@ -41,9 +41,9 @@ def test_two_servers_and_two_workers_on_one_database_pay_each_child_once(
         pytest.skip("several servers on one database need PostgreSQL (DATABASE_URL)")
     import datetime as dt
 
-    from huimin.core.demo import demo_city_build
+    from tests.demo_snapshot import demo_city
 
-    demo_city_build(seed=20261129, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
+    demo_city(seed=20261129, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
     # the servers run with the production hashers, not the tests' fast MD5 the demo used
     usernames = [u for users in load.ROLE_USERS.values() for u in users if u]
     User.objects.filter(username__in=usernames).update(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -21,14 +20,11 @@ from huimin.childcare.models import (
 )
 from huimin.childcare.selectors import institution_scope, recognition_current
 from huimin.core import rules as core_rules
-from huimin.core.demo import DemoContext, demo_city_build
+from huimin.core.demo import DemoContext
 from huimin.core.selectors import working_deadline
+from tests.demo_snapshot import demo_city
 
 TODAY = dt.date(2026, 11, 29)
-
-
-def _build(seed: int = 2025) -> DemoContext:
-    return demo_city_build(seed=seed, scale="small", today=TODAY, log=lambda _: None)
 
 
 def _own() -> QuerySet[Institution]:
@@ -40,7 +36,7 @@ def _own() -> QuerySet[Institution]:
 
 @pytest.fixture
 def small_city(db) -> DemoContext:
-    return _build()
+    return demo_city(seed=2025, scale="small", today=TODAY)
 
 
 def test_the_small_demo_city_has_an_institution_in_every_county(small_city):
@@ -143,33 +139,6 @@ def test_about_a_third_are_recognised_as_inclusive(small_city):
     )
     assert recognised.count() == round(own.count() / 3)
     assert InclusiveRecognition.objects.filter(status="applied").exists()
-
-
-def _snapshot() -> list[tuple[str, ...]]:
-    institutions = Institution.objects.values_list("name", "kind", "status", "region__code")
-    children = Enrollment.objects.values_list(
-        "institution__name", "care_class__name", "child__resident_id", "child__name"
-    )
-    findings = Finding.objects.values_list("institution__name", "rule", "subject", "message")
-    return sorted(
-        [tuple(map(str, row)) for row in institutions]
-        + [tuple(map(str, row)) for row in children]
-        + [tuple(map(str, row)) for row in findings]
-    )
-
-
-def _build_then_roll_back(seed: int) -> list[tuple[str, ...]]:
-    with transaction.atomic():
-        _build(seed)
-        rows = _snapshot()
-        transaction.set_rollback(True)
-    return rows
-
-
-def test_the_childcare_demo_is_deterministic_for_a_seed(db):
-    first = _build_then_roll_back(7)
-    assert _build_then_roll_back(7) == first
-    assert _build_then_roll_back(8) != first
 
 
 def test_institutions_that_filed_have_every_material_the_filing_needs(small_city):

@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from huimin.core.backups import table_counts
-from huimin.core.demo import demo_city_build
 from huimin.core.models import HolidayYear, Person
 from huimin.subsidy.models import Application, PaymentLine
+from tests.demo_snapshot import demo_city
 
 
 def _figures() -> tuple:
@@ -32,7 +32,7 @@ def test_backup_and_restore_round_trip_the_demo_city(transactional_db, tmp_path,
     import datetime as dt
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    demo_city_build(seed=7, scale="small", today=dt.date(2026, 11, 29), log=lambda s: None)
+    demo_city(seed=20261129, scale="small", today=dt.date(2026, 11, 29), log=lambda s: None)
     upload = Path(settings.MEDIA_ROOT) / "filings" / "许可证.pdf"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"%PDF-1.4 licence")

@@ -7,6 +7,7 @@ from django.db import transaction
 from huimin.core import rules
 from huimin.core.demo import DEMO_ACCOUNTS, demo_city_build
 from huimin.core.models import Person, Region, User
+from tests.demo_snapshot import demo_city
 
 #: The core builders' people: 20 per county in the small city, and the records of the two
 #: citizens (the guardian and the farmer).
@@ -32,29 +33,51 @@ def _people_of_other_modules() -> int:
     return len(ids)
 
 
-def _build(seed: int) -> list[tuple[str, str, str]]:
-    demo_city_build(seed=seed, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
+def _people() -> list[tuple[str, str, str]]:
     return list(
         Person.objects.order_by("resident_id").values_list("resident_id", "name", "region__code")
     )
 
 
-def _build_then_roll_back(seed: int) -> list[tuple[str, str, str]]:
+def _childcare() -> list[tuple[str, ...]]:
+    """The childcare demo's institutions, children in their classes and findings."""
+    from huimin.childcare.models import Enrollment, Finding, Institution
+
+    institutions = Institution.objects.values_list("name", "kind", "status", "region__code")
+    children = Enrollment.objects.values_list(
+        "institution__name", "care_class__name", "child__resident_id", "child__name"
+    )
+    findings = Finding.objects.values_list("institution__name", "rule", "subject", "message")
+    return sorted(
+        [tuple(map(str, row)) for row in institutions]
+        + [tuple(map(str, row)) for row in children]
+        + [tuple(map(str, row)) for row in findings]
+    )
+
+
+def _build_then_roll_back(seed: int) -> tuple[list[tuple[str, str, str]], list[tuple[str, ...]]]:
     with transaction.atomic():
-        rows = _build(seed)
-        assert len(rows) == CORE_PEOPLE + _people_of_other_modules()
+        demo_city_build(seed=seed, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
+        people, childcare = _people(), _childcare()
+        assert len(people) == CORE_PEOPLE + _people_of_other_modules()
         transaction.set_rollback(True)
-    return rows
+    return people, childcare
 
 
 def test_the_demo_city_is_deterministic_for_a_seed(db):
-    first = _build_then_roll_back(7)
-    assert _build_then_roll_back(7) == first
-    assert _build_then_roll_back(8) != first
+    """The builder itself, three times (the other tests copy one build: tests/demo_snapshot):
+    the same seed gives the same people and the same childcare institutions, children and
+    findings; another seed other people and institutions."""
+    people, childcare = _build_then_roll_back(7)
+    assert childcare
+    assert _build_then_roll_back(7) == (people, childcare)
+    other_people, other_childcare = _build_then_roll_back(8)
+    assert other_people != people
+    assert other_childcare != childcare
 
 
 def test_the_demo_city_has_the_13_counties_and_valid_ids_from_them(db):
-    _build(2025)
+    demo_city(seed=2025, scale="small", today=dt.date(2026, 11, 29))
     counties = list(Region.objects.filter(level=Region.Level.COUNTY).values_list("code", "name"))
     assert counties == list(rules.COUNTIES)
     county_codes = {code for code, _ in rules.COUNTIES}

@@ -8,12 +8,12 @@ import io
 import pytest
 from django.core.management import call_command
 
-from huimin.core.demo import demo_city_build
+from tests.demo_snapshot import demo_city
 
 
 @pytest.mark.django_db
 def test_each_citizen_login_says_where_it_lives_and_what_it_is_for():
-    demo_city_build(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda s: None)
+    demo_city(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda s: None)
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     lines = {line.split()[0]: line for line in out.getvalue().splitlines()[1:]}

@@ -9,17 +9,17 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 
-from huimin.core.demo import demo_city_build
 from huimin.core.models import User
 from huimin.demonstration import selectors
 from huimin.demonstration.models import Application, Award, Round
+from tests.demo_snapshot import demo_city
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo(db):
-    demo_city_build(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
+    demo_city(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
 
 
 def test_6_provincial_and_10_city_level_demonstration_institutions(demo):

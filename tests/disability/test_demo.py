@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from huimin.core.demo import demo_city_build
 from huimin.core.models import User
 from huimin.disability import selectors
 from huimin.disability.models import Case, Certificate, Objection
+from tests.demo_snapshot import demo_city
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 29)
@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 11, 29)
 @pytest.fixture
 def demo(db):
     lines: list[str] = []
-    demo_city_build(seed=2025, scale="small", today=TODAY, log=lines.append)
+    demo_city(seed=2025, scale="small", today=TODAY, log=lines.append)
     return lines
 
 

@@ -10,11 +10,11 @@ import pytest
 from django.db import transaction
 
 from huimin.core import rules as core_rules
-from huimin.core.demo import demo_city_build
 from huimin.core.models import Person, User
 from huimin.subsidy import selectors, services
 from huimin.subsidy.demo import BEICHENG, BEICHENG_DESK, SCALES
 from huimin.subsidy.models import Application, ApplicationDecision, PaymentBatch, PaymentLine
+from tests.demo_snapshot import demo_city
 
 DEMO_TODAY = dt.date(2026, 11, 29)
 
@@ -24,7 +24,7 @@ def _built(django_db_setup, django_db_blocker):
     """The small demo city, built once for this module in a transaction rolled back after it
     (each test still runs in its own savepoint through ``db``)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        demo_city_build(seed=2025, scale="small", today=DEMO_TODAY, log=lambda _: None)
+        demo_city(seed=2025, scale="small", today=DEMO_TODAY, log=lambda _: None)
         yield
         transaction.set_rollback(True)
 

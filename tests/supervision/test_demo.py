@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from huimin.childcare.models import Institution, OperatorBinding
-from huimin.core.demo import DEMO_ACCOUNTS, demo_city_build
+from huimin.core.demo import DEMO_ACCOUNTS
 from huimin.core.models import User
 from huimin.supervision import selectors
 from huimin.supervision.models import (
@@ -27,6 +27,7 @@ from huimin.supervision.models import (
     InspectionInspector,
     OpinionLetter,
 )
+from tests.demo_snapshot import demo_city
 
 DEMO_TODAY = dt.date(2026, 11, 29)
 
@@ -37,7 +38,7 @@ def _built(django_db_setup, django_db_blocker, tmp_path_factory):
     (each test still runs in its own savepoint through ``db``)."""
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
-        demo_city_build(seed=2025, scale="small", today=DEMO_TODAY, log=lambda _: None)
+        demo_city(seed=2025, scale="small", today=DEMO_TODAY, log=lambda _: None)
         yield
         transaction.set_rollback(True)
 

@@ -8,16 +8,16 @@ import datetime as dt
 
 import pytest
 
-from huimin.core.demo import demo_city_build
 from huimin.core.models import User
 from huimin.wildlife.models import Claim, PayoutBatch, Policy
+from tests.demo_snapshot import demo_city
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo(db):
-    demo_city_build(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
+    demo_city(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda _: None)
 
 
 def test_pinglu_has_four_policy_years_with_the_demo_table(demo):
