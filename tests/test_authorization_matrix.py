@@ -501,9 +501,9 @@ REFUSED = {401, 403, 404}
 
 @pytest.mark.django_db(transaction=True)
 def test_outsiders_are_refused_every_object_and_anonymous_only_reaches_public_pages(client):
-    from huimin.core.demo import demo_city_build
+    from tests.demo_snapshot import demo_city
 
-    demo_city_build(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda s: None)
+    demo_city(seed=2025, scale="small", today=dt.date(2026, 11, 29), log=lambda s: None)
     values: dict[str, Any] = dict(PLAIN)
     missing = []
     for name, find in OBJECTS.items():
