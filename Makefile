@@ -75,4 +75,4 @@ bench-growth: install-test
 	$(BIN)/python bench/subsidy_batch.py --children 1000000
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .mypy_cache_pg
