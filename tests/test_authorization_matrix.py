@@ -148,6 +148,7 @@ NO_OBJECT = {
     "demonstration/training/mine/",
     "api/demonstration/courses",
     "demonstration/rounds/new/",
+    "demonstration/conflicts/",
     "api/me",
     "api/people",
     "api/regions",

@@ -1,6 +1,7 @@
 from huimin.demonstration.views import (
     applications,
     awards,
+    conflicts,
     dashboard,
     policies,
     public,
@@ -18,4 +19,5 @@ urlpatterns = [
     *dashboard.urlpatterns,
     *training.urlpatterns,
     *rubrics.urlpatterns,
+    *conflicts.urlpatterns,
 ]
