@@ -68,6 +68,12 @@ class RubricSettingsForm(PageForm):
     grade_c_min = forms.IntegerField(label=_("C级最低分"), min_value=0, max_value=10_000)
 
 
+class RubricDimensionForm(PageForm):
+    order = forms.IntegerField(label=_("维度序号"), min_value=1, max_value=99)
+    name = forms.CharField(label=_("维度"), max_length=50)
+    points = forms.IntegerField(label=_("分值"), min_value=0, max_value=1000)
+
+
 class RubricItemForm(PageForm):
     code = forms.CharField(label=_("编号"), max_length=10, help_text=_("如 3.2；一票否决项如 V4"))
     text = forms.CharField(label=_("评估内容"), max_length=200)

@@ -115,6 +115,32 @@ def test_an_item_code_without_its_dimension_is_refused(client, demo_setup):
     assert draft.items.count() == before
 
 
+def test_a_dimension_changed_with_its_items_lets_the_version_be_published(client, demo_setup):
+    s = demo_setup
+    client.force_login(s.admin)
+    client.post(_edit(s.rubric), {"action": "new_version"})
+    draft = Rubric.objects.get(version=2)
+    dimension = draft.dimensions.get(order=1)
+    item = Item.objects.get(rubric=draft, code="1.1")
+    client.post(
+        _edit(draft),
+        {"action": "item", "code": "1.1", "text": item.text, "points": str(item.points + 10)},
+    )
+    response = client.post(
+        _edit(draft),
+        {
+            "action": "dimension",
+            "order": "1",
+            "name": dimension.name,
+            "points": str(dimension.points + 10),
+        },
+    )
+    assert response.status_code == 302
+    assert draft.dimensions.get(order=1).points == dimension.points + 10
+    assert client.post(_edit(draft), {"action": "publish"}).status_code == 302
+    assert Rubric.objects.get(pk=draft.pk).status == "published"
+
+
 def test_the_county_sees_the_rubric_but_cannot_edit_it(client, demo_setup):
     s = demo_setup
     client.force_login(s.official)

@@ -1,6 +1,7 @@
 """The city administrator's rubric and round pages: a new version of a rubric (a draft copy
-of the latest, edited item by item), its publication (a published version never changes: the
-services refuse), and a new round (level, deadline, award, budget, combining rule)."""
+of the latest, its dimensions and items edited), its publication (a published version never
+changes: the services refuse), and a new round (level, deadline, award, budget, combining
+rule)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,20 @@ from django.utils.translation import gettext as _
 
 from huimin.core import pages
 from huimin.core.errors import DomainError
+from huimin.core.forms import PageForm
 from huimin.core.http import AuthedRequest
 from huimin.demonstration import rules, selectors, services
-from huimin.demonstration.forms import RoundForm, RubricItemForm, RubricSettingsForm
+from huimin.demonstration.forms import (
+    RoundForm,
+    RubricDimensionForm,
+    RubricItemForm,
+    RubricSettingsForm,
+)
 from huimin.demonstration.models import Rubric
 from huimin.demonstration.views import Perm
 
 
-def _form_error(form: RubricItemForm | RubricSettingsForm | RoundForm, exc: DomainError) -> None:
+def _form_error(form: PageForm, exc: DomainError) -> None:
     if exc.status == 404:
         raise exc
     aliases = {"award_fen": "award", "budget_fen": "budget", "rubric_id": "rubric"}
@@ -47,6 +54,7 @@ def rubric_edit(request: AuthedRequest, rubric_id: int) -> HttpResponse:
         },
     )
     item_form = RubricItemForm(request.POST if action == "item" else None)
+    dimension_form = RubricDimensionForm(request.POST if action == "dimension" else None)
     error = ""
     if action:
         try:
@@ -67,7 +75,12 @@ def rubric_edit(request: AuthedRequest, rubric_id: int) -> HttpResponse:
                 services.rubric_item_set(actor=user, rubric_id=rubric.pk, **item_form.cleaned_data)
                 messages.success(request, _("已保存。"))
                 return redirect("demonstration_rubric_edit", rubric.pk)
-            if action not in ("settings", "item"):
+            if action == "dimension" and dimension_form.is_valid():
+                data = dimension_form.cleaned_data
+                services.rubric_dimension_set(actor=user, rubric_id=rubric.pk, **data)
+                messages.success(request, _("已保存。"))
+                return redirect("demonstration_rubric_edit", rubric.pk)
+            if action not in ("settings", "item", "dimension"):
                 raise DomainError(_("未知的操作。"))
         except DomainError as exc:
             if exc.status == 404:
@@ -76,9 +89,11 @@ def rubric_edit(request: AuthedRequest, rubric_id: int) -> HttpResponse:
                 _form_error(settings, exc)
             elif action == "item" and exc.field_errors:
                 _form_error(item_form, exc)
+            elif action == "dimension" and exc.field_errors:
+                _form_error(dimension_form, exc)
             else:  # a published version, another region's rubric: said on top
                 error = exc.message
-    failed = bool(error or settings.errors or item_form.errors)
+    failed = bool(error or settings.errors or item_form.errors or dimension_form.errors)
     items = selectors.rubric_items(rubric)
     return render(
         request,
@@ -91,6 +106,7 @@ def rubric_edit(request: AuthedRequest, rubric_id: int) -> HttpResponse:
             "problems": services.rubric_problems(rubric) if rubric.editable else [],
             "settings": settings,
             "item_form": item_form,
+            "dimension_form": dimension_form,
             "error": error,
             "latest": Rubric.objects.filter(name=rubric.name).order_by("-version").first(),
         },
