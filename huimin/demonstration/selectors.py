@@ -444,7 +444,9 @@ def institutions_short_for_user(
         entry = counts.setdefault(institution_id, [0, 0])
         entry[0] += 1
         entry[1] += pk in short_ids
-    institutions = Institution.objects.in_bulk([i for i, (_n, s) in counts.items() if s])
+    institutions = Institution.objects.select_related("region").in_bulk(
+        [i for i, (_n, s) in counts.items() if s]
+    )
     rows = [InstitutionShort(institutions[i], n, s) for i, (n, s) in counts.items() if s]
     return sorted(rows, key=lambda r: (-r.short, r.institution.name))
 

@@ -80,3 +80,25 @@ def test_only_evaluators_declare_conflicts(client, demo_setup):
             == 403
         )
     assert Conflict.objects.count() == 0
+
+
+def test_the_conflict_page_takes_a_constant_number_of_queries(client, demo_setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from huimin.demonstration import services
+
+    s = demo_setup
+    evaluator = s.evaluators[0]
+    services.conflict_declare(
+        actor=evaluator, institution_id=s.institutions[0].pk, reason="亲属任职"
+    )
+    client.force_login(evaluator)
+    url = reverse("demonstration_conflict_list")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url, {"q": "托育"}).status_code == 200
+    for institution in s.institutions[1:]:
+        services.conflict_declare(actor=evaluator, institution_id=institution.pk, reason="曾任顾问")
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(url, {"q": "托育"}).status_code == 200
+    assert len(three) == len(one)

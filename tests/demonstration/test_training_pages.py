@@ -252,3 +252,53 @@ def test_the_course_endpoints_use_the_same_scope(client, demo_setup, staff):
     assert [(e["staff"], e["status"]) for e in one["enrolments"]] == [("王丽", "enrolled")]
     client.force_login(demo_setup.operators[0])
     assert client.get("/api/demonstration/courses").status_code == 403
+
+
+# --------------------------------------------------------------------------- query counts
+
+
+def _queries(client, url: str, **params: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return len(queries)
+
+
+def test_the_workforce_pages_take_a_constant_number_of_queries(
+    client, demo_setup, staff, make_person
+):
+    s = demo_setup
+    course = _course(s.admin)
+    one = services.enrolment_add(actor=s.admin, course_id=course.pk, staff_id=staff[0].pk)
+    services.enrolment_complete(
+        actor=s.admin,
+        enrolment_id=one.pk,
+        completed_on=timezone.localdate(),
+        certificate_no="YC2026-0101",
+    )
+    client.force_login(s.official)
+    detail = reverse("demonstration_course_detail", args=[course.pk])
+    urls = [reverse("demonstration_course_list"), detail, reverse("demonstration_training_short")]
+    before = [_queries(client, url) for url in urls]
+    searched = _queries(client, detail, q="李")
+    _course(s.admin, title="托育机构负责人培训", kind="head")
+    _course(s.official, title="盐湖区保育人员在岗培训")
+    services.enrolment_add(actor=s.admin, course_id=course.pk, staff_id=staff[1].pk)
+    for n, institution in enumerate(s.institutions[1:]):
+        for name in ("赵敏", "钱芳"):
+            Staff.objects.create(
+                institution=institution,
+                person=make_person("140802100", name=f"{name}{n}"),
+                role=Staff.Role.CAREGIVER,
+                hired_on=dt.date(2024, 3, 1),
+            )
+    assert [_queries(client, url) for url in urls] == before
+    assert _queries(client, detail, q="李") == searched
+    client.force_login(s.operators[0])
+    mine = _queries(client, reverse("demonstration_training_mine"))
+    services.enrolment_add(
+        actor=s.admin, course_id=Course.objects.get(kind="head").pk, staff_id=staff[1].pk
+    )
+    assert _queries(client, reverse("demonstration_training_mine")) == mine
