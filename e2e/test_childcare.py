@@ -130,7 +130,8 @@ def test_operator_overfills_a_toddler_class_and_the_county_sees_the_finding(
     assert not Finding.objects.filter(status="open", message=message).exists()
 
     page = login("operator")
-    page.get_by_role("navigation", name="导航").get_by_role("link", name="本机构").click()
+    nav = page.get_by_role("navigation", name="导航")
+    nav.get_by_role("link", name="本机构", exact=True).click()  # not 本机构培训学时
     page.wait_for_url(re.compile(rf"/childcare/institutions/{institution.pk}/$"))
     expect(page.locator("h1")).to_contain_text(institution.name)
     row = page.locator("table.classes tbody tr", has_text=care_class.name)

@@ -71,6 +71,7 @@ PATH_MODELS = {
     "claim_id": "wildlife.Claim",
     "class_id": "childcare.CareClass",
     "complaint_id": "supervision.Complaint",
+    "course_id": "demonstration.Course",
     "demo_application_id": "demonstration.Application",
     "enrollment_id": "childcare.Enrollment",
     "filing_id": "childcare.Filing",
