@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.conf import settings
 
-from e2e.support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, browser_problem
+from e2e.support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, browser_problem, log_in
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -72,12 +72,7 @@ def login(page: Page, demo_city: DemoContext) -> Callable[..., Page]:
     """Log the test's page in as a demo account through the login form; lands on /home/."""
 
     def login(username: str, password: str = settings.DEMO_PASSWORD) -> Page:
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.get_by_role("button", name="登录", exact=True).click()
-        page.wait_for_url("**/home/")
-        return page
+        return log_in(page, username, password)
 
     return login
 

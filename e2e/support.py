@@ -11,8 +11,12 @@ import importlib
 import os
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,3 +56,38 @@ def playwright_or_skip() -> ModuleType:
     # Under CI a missing Playwright fails this import (a collection error); a missing
     # Chromium fails the ``browser`` fixture with the reason.
     return importlib.import_module("playwright.sync_api")
+
+
+def new_page(browser: Browser, base_url: str, width: int, height: int, **options: Any) -> Page:
+    """A page in a context of its own, in Chinese, with the viewport of a phone or a tablet
+    (touch, mobile) below 1000 px wide, of a desk above; ``options`` go to the context."""
+    mobile = width < 1000
+    context = browser.new_context(
+        base_url=base_url,
+        locale="zh-CN",
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        is_mobile=mobile,
+        has_touch=mobile,
+        **options,
+    )
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def log_in(page: Page, username: str, password: str | None = None) -> Page:
+    """Log the page in as a demo account through the login form; lands on /home/."""
+    from django.conf import settings
+
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_url("**/home/")
+    return page
+
+
+def shoot(page: Page, name: str) -> None:
+    """The whole page as ``e2e/screenshots/<name>.png``, to be looked at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

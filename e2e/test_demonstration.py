@@ -10,9 +10,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pytest
-from django.conf import settings
 
-from e2e.support import SCREENSHOTS, playwright_or_skip
+from e2e.support import log_in, new_page, playwright_or_skip, shoot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -29,26 +28,16 @@ CENTRE = "盐湖区综合托育服务中心"
 
 
 def _context(browser: Browser, live_server: LiveServer, *, phone: bool) -> Page:
-    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-    context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport=size, is_mobile=phone
-    )
-    context.set_default_timeout(15_000)
-    return context.new_page()
+    return new_page(browser, live_server.url, *((390, 844) if phone else (1280, 900)))
 
 
 def _log_in(page: Page, username: str) -> None:
     page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url("**/home/")
+    log_in(page, username)
 
 
 def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"demonstration-{name}.png", full_page=True)
+    shoot(page, f"demonstration-{name}")
 
 
 def _points(rubric_id: int, total: Decimal) -> dict[int, Decimal]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.conf import settings
 
-from e2e.support import SCREENSHOTS, playwright_or_skip
+from e2e.support import SCREENSHOTS, log_in, new_page, playwright_or_skip, shoot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -32,29 +32,11 @@ DESK = {"width": 1280, "height": 800}
 
 
 def _context(browser: Browser, live_server: LiveServer, viewport: dict[str, int]) -> Page:
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport=viewport,
-        device_scale_factor=1,
-        is_mobile=viewport["width"] < 1000,
-        has_touch=viewport["width"] < 1000,
-    )
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
-def _log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url("**/home/")
+    return new_page(browser, live_server.url, viewport["width"], viewport["height"])
 
 
 def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"disability-{name}.png", full_page=True)
+    shoot(page, f"disability-{name}")
 
 
 def _fits(page: Page, width: int) -> None:
@@ -104,7 +86,7 @@ def test_request_visit_assessment_posting_review_certificate(
     public = _context(browser, live_server, PHONE)
     try:
         # the grandson asks from his phone for his bedridden grandmother
-        _log_in(relative, "zhangjianjun")
+        log_in(relative, "zhangjianjun")
         relative.goto("/disability/request/")
         relative.fill("#id_name", "张桂英")
         relative.fill("#id_resident_id", grandmother.resident_id)
@@ -125,7 +107,7 @@ def test_request_visit_assessment_posting_review_certificate(
         # the federation sees it in the queue with its reasons, makes a team and a route
         calendar = WorkdayCalendar()
         visit_day = today
-        _log_in(federation, "federation")
+        log_in(federation, "federation")
         federation.goto("/disability/cases/?status=requested")
         expect(federation.locator("#rows")).to_contain_text("以老养残、长期卧床")
         _shoot(federation, "3-federation-queue")
@@ -147,7 +129,7 @@ def test_request_visit_assessment_posting_review_certificate(
         _shoot(federation, "4-federation-route")
 
         # at the bedside, on the tablet: a birth date that does not match is refused
-        _log_in(tablet, "federation")
+        log_in(tablet, "federation")
         tablet.goto(f"/disability/cases/{case.pk}/visit/")
         tablet.fill("#id_resident_id", grandmother.resident_id)
         tablet.fill("#id_name", "张桂英")
@@ -172,7 +154,7 @@ def test_request_visit_assessment_posting_review_certificate(
         assert case.deadline == calendar.deadline(visit_day, 15)
 
         # the doctor assesses each impairment with its clinical basis
-        _log_in(doctor, "doctor")
+        log_in(doctor, "doctor")
         doctor.goto(f"/disability/cases/{case.pk}/assess/")
         doctor.select_option("#id_category_1", "4")
         doctor.select_option("#id_grade_1", "1")
@@ -224,7 +206,7 @@ def test_request_visit_assessment_posting_review_certificate(
             review_due=calendar.deadline(calendar.deadline(posted, 5), 10),
         )
         assert calendar.deadline(posted, 5) < today < calendar.deadline(visited, 15)
-        _log_in(county, "wanrong")
+        log_in(county, "wanrong")
         county.goto(f"/disability/cases/{case.pk}/")
         county.select_option("#id_decision", "approve")
         county.get_by_role("button", name="提交县级审核").click()

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.conf import settings
 
-from e2e.support import SCREENSHOTS, playwright_or_skip
+from e2e.support import SCREENSHOTS, log_in, playwright_or_skip
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -62,14 +61,6 @@ def phone(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-def _log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url("**/home/")
 
 
 def _kind(url: str) -> str:
@@ -159,7 +150,7 @@ def test_the_citizens_pages_fit_a_phone(
 ) -> None:
     from huimin.core.models import User
 
-    _log_in(phone, "citizen")
+    log_in(phone, "citizen")
     own_record = f"/people/{User.objects.get(username='citizen').person_id}/"
     start = [*_menu_urls(phone), own_record, "/subsidy/apply/"]
     widths = _survey(phone, start, live_server.url)
@@ -177,7 +168,7 @@ def test_the_citizens_pages_fit_a_phone(
 def test_the_operators_pages_fit_a_phone(
     phone: Page, demo_city: DemoContext, live_server: LiveServer
 ) -> None:
-    _log_in(phone, "operator")
+    log_in(phone, "operator")
     start = _menu_urls(phone)
     widths = _survey(phone, start, live_server.url)
     _record("operator", widths)
@@ -195,7 +186,7 @@ def test_the_farmers_and_the_adjusters_pages_fit_a_phone(
 ) -> None:
     """The wildlife pages are used in the field: the farmer's report, claims and claim pages,
     the adjuster's inbox, a claim to accept or survey, a village's visit, batches."""
-    _log_in(phone, "farmer")
+    log_in(phone, "farmer")
     start = [*_menu_urls(phone), "/wildlife/report/", "/wildlife/mine/"]
     farmer = _survey(phone, start, live_server.url)
     _record("farmer", farmer)
@@ -204,7 +195,7 @@ def test_the_farmers_and_the_adjusters_pages_fit_a_phone(
     phone.goto("/wildlife/mine/")
     _shoot(phone, "farmer-claims")
     phone.context.clear_cookies()
-    _log_in(phone, "adjuster")
+    log_in(phone, "adjuster")
     adjuster = _survey(phone, [*_menu_urls(phone), "/wildlife/claims/"], live_server.url)
     _record("adjuster", adjuster)
     phone.goto("/wildlife/claims/")
@@ -222,13 +213,13 @@ def test_the_relatives_request_and_the_federations_pages_fit_a_phone(
 ) -> None:
     """The disability home service: a relative asks from a phone; the federation's queue, a
     case, a team's route, certificates and the dashboard are opened in the field too."""
-    _log_in(phone, "citizen")
+    log_in(phone, "citizen")
     citizen = _survey(phone, [*_menu_urls(phone), "/disability/request/"], live_server.url)
     _record("citizen-disability", citizen)
     phone.goto("/disability/request/")
     _shoot(phone, "relative-disability-request")
     phone.context.clear_cookies()
-    _log_in(phone, "federation")
+    log_in(phone, "federation")
     federation = _survey(phone, [*_menu_urls(phone), "/disability/cases/"], live_server.url)
     _record("federation", federation)
     phone.goto("/disability/cases/")
@@ -242,7 +233,7 @@ def test_the_relatives_request_and_the_federations_pages_fit_a_phone(
 
 
 def test_the_menu_is_folded_behind_a_button_on_a_phone(phone: Page, demo_city: DemoContext) -> None:
-    _log_in(phone, "operator")
+    log_in(phone, "operator")
     menu = phone.locator("nav.side")
     toggle = phone.get_by_role("button", name="菜单")
 
@@ -269,7 +260,7 @@ def test_the_menu_is_folded_behind_a_button_on_a_phone(phone: Page, demo_city: D
 def test_the_officials_pages_fit_a_phone_too(
     phone: Page, demo_city: DemoContext, live_server: LiveServer, username: str
 ) -> None:
-    _log_in(phone, username)
+    log_in(phone, username)
     widths = _survey(phone, _menu_urls(phone), live_server.url)
     _record(username, widths)
 
@@ -287,7 +278,7 @@ def test_without_javascript_the_menu_stays_open_above_the_page(
     )
     page = context.new_page()
     try:
-        _log_in(page, "citizen")
+        log_in(page, "citizen")
 
         expect(page.locator("nav.side")).to_be_visible()
         expect(page.locator(".menu-toggle")).to_be_hidden()

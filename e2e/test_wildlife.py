@@ -8,10 +8,9 @@ import io
 from typing import TYPE_CHECKING
 
 import pytest
-from django.conf import settings
 from PIL import Image
 
-from e2e.support import SCREENSHOTS, playwright_or_skip
+from e2e.support import SCREENSHOTS, log_in, new_page, playwright_or_skip, shoot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -27,31 +26,18 @@ WIDTH, HEIGHT = 390, 844
 
 
 def _phone(browser: Browser, live_server: LiveServer) -> Page:
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport={"width": WIDTH, "height": HEIGHT},
-        device_scale_factor=1,
-        is_mobile=True,
-        has_touch=True,
+    return new_page(
+        browser,
+        live_server.url,
+        WIDTH,
+        HEIGHT,
         geolocation={"latitude": 34.837512, "longitude": 111.218301},
         permissions=["geolocation"],
     )
-    context.set_default_timeout(15_000)
-    return context.new_page()
-
-
-def _log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_url("**/home/")
 
 
 def _shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"wildlife-{name}.png", full_page=True)
+    shoot(page, f"wildlife-{name}")
 
 
 def _fits(page: Page) -> None:
@@ -90,7 +76,7 @@ def test_a_loss_from_a_phone_report_to_the_payout(
     adjuster = _phone(browser, live_server)
     try:
         # the farmer reports from the field: GPS allowed, a photo of the trampled maize
-        _log_in(farmer, "farmer")
+        log_in(farmer, "farmer")
         farmer.locator("nav.side").evaluate("nav => nav")  # the menu exists behind its button
         farmer.goto("/wildlife/report/")
         farmer.select_option("#id_crop", "玉米")
@@ -114,7 +100,7 @@ def test_a_loss_from_a_phone_report_to_the_payout(
         assert claim.photos.count() == 1
 
         # the adjuster accepts it at once and surveys it
-        _log_in(adjuster, "adjuster")
+        log_in(adjuster, "adjuster")
         adjuster.goto("/wildlife/claims/?status=reported")
         expect(adjuster.locator("#rows")).to_contain_text(claim.number)
         _fits(adjuster)
