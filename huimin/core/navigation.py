@@ -235,7 +235,7 @@ NAV: list[NavItem] = [
         description=_("按评估标准逐项赋分并说明理由，一票否决项单独勾选。"),
     ),
     NavItem(
-        _("利害关系申报"),
+        _("示范评估利害关系申报"),
         "demonstration_conflict_list",
         Perm.DEMO_SCORE,
         description=_("申报与托育机构的利害关系，申报后不会被指派评估该机构。"),
