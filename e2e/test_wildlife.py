@@ -167,3 +167,40 @@ def test_a_loss_from_a_phone_report_to_the_payout(
     finally:
         farmer.context.close()
         adjuster.context.close()
+
+
+def test_without_gps_the_farmer_picks_the_point_on_the_map(
+    browser: Browser, live_server: LiveServer, demo_city: DemoContext
+) -> None:
+    from huimin.wildlife import rules
+    from huimin.wildlife.models import Claim
+
+    farmer = new_page(browser, live_server.url, WIDTH, HEIGHT)  # no geolocation allowed
+    try:
+        log_in(farmer, "farmer")
+        farmer.goto("/wildlife/report/")
+        farmer.select_option("#id_crop", "小麦")
+        farmer.fill("#id_area_mu", "1.20")
+        farmer.select_option("#id_species", "野兔")
+        farmer.get_by_role("button", name="在地图上选点").click()
+        box = farmer.locator("#pick-map")
+        expect(box).to_be_visible()
+        expect(box.locator("canvas")).to_have_count(1)
+        size = box.bounding_box()
+        assert size is not None
+        box.click(position={"x": size["width"] * 0.55, "y": size["height"] * 0.6})
+        expect(farmer.locator("#where")).to_contain_text("已在地图上选点")
+        _fits(farmer)
+        _shoot(farmer, "0-farmer-picks-on-map")
+        farmer.get_by_role("button", name="提交报案").click()
+        expect(farmer.locator(".messages")).to_contain_text("报案成功")
+        claim = Claim.objects.filter(farmer__account__username="farmer").latest("pk")
+        assert claim.location_source == "village"
+        assert claim.latitude is not None
+        assert claim.longitude is not None
+        south, north = rules.PICKED_POINT_LATITUDE
+        west, east = rules.PICKED_POINT_LONGITUDE
+        assert south <= claim.latitude <= north
+        assert west <= claim.longitude <= east
+    finally:
+        farmer.context.close()

@@ -201,3 +201,21 @@ def accept_due(reported_on: dt.date, is_workday: Callable[[dt.date], bool]) -> d
 def payment_due(agreed_on: dt.date) -> dt.date:
     """The latest day of payment: 10 days after the farmer's agreement."""
     return agreed_on + dt.timedelta(days=PAYMENT_DAYS)
+
+
+# --------------------------------------------------------------------------- a point on the map
+
+#: The extent of 运城市 (about 110.25–112.07 °E, 34.58–35.82 °N) with a margin: a point the
+#: farmer picks on the map (在村内选点) must fall inside it. A phone's GPS point is kept as
+#: the phone gives it.
+PICKED_POINT_LATITUDE = (Decimal("34.5"), Decimal("35.9"))
+PICKED_POINT_LONGITUDE = (Decimal("110.1"), Decimal("112.2"))
+
+
+def picked_point_problem(latitude: Decimal, longitude: Decimal) -> str | None:
+    """Why a point picked on the map cannot be where the loss is, or None."""
+    south, north = PICKED_POINT_LATITUDE
+    west, east = PICKED_POINT_LONGITUDE
+    if not (south <= latitude <= north and west <= longitude <= east):
+        return "选的点不在运城市范围内：请放大地图，在受损地块所在的村附近重新选点。"
+    return None

@@ -356,6 +356,10 @@ def claim_report(
         errors["location"] = "位置坐标无效，请重新定位或在村内选点。"
     if data.location_source not in Claim.Location.values:
         errors["location"] = "位置来源无效。"
+    elif has_point and data.location_source == Claim.Location.VILLAGE and "location" not in errors:
+        off_map = rules.picked_point_problem(data.latitude, data.longitude)  # type: ignore[arg-type]
+        if off_map:
+            errors["location"] = off_map
     _raise_if(errors)
     assert region is not None  # noqa: S101 - errors would have been raised
     farmer = _report_farmer(actor, data.farmer_id)

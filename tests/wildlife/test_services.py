@@ -80,6 +80,29 @@ def test_a_photo_over_the_size_limit_is_refused(farmer, policy):
     assert Claim.objects.count() == 0
 
 
+def test_a_point_picked_on_the_village_map_is_kept_with_its_source(report):
+    claim = report(
+        latitude=Decimal("34.845120"), longitude=Decimal("111.203400"), location_source="village"
+    )
+    assert (claim.latitude, claim.longitude, claim.location_source) == (
+        Decimal("34.845120"),
+        Decimal("111.203400"),
+        "village",
+    )
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude"), [("39.904200", "116.407400"), ("34.400000", "111.200000")]
+)
+def test_a_point_picked_outside_the_city_is_refused_and_nothing_saved(report, latitude, longitude):
+    with pytest.raises(InvalidInput) as caught:
+        report(latitude=Decimal(latitude), longitude=Decimal(longitude), location_source="village")
+    assert caught.value.field_errors == {
+        "location": "选的点不在运城市范围内：请放大地图，在受损地块所在的村附近重新选点。"
+    }
+    assert Claim.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

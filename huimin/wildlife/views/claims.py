@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huimin.core import pages
+from huimin.core import rules as core_rules
 from huimin.core.errors import DomainError, NotFound
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Person, Region
@@ -152,6 +153,7 @@ def report(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "photo_errors": photo_errors,
             "photo_limit": rules.PHOTO_MAX_BYTES // (1024 * 1024),
+            "counties": dict(core_rules.COUNTIES),  # the map colours the village's county
             **choices,
         },
     )
