@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from huimin.childcare.models import InclusiveRecognition, Institution, OperatorBinding
+from huimin.childcare.models import InclusiveRecognition, Institution, OperatorBinding, Staff
 from huimin.core.models import Region, User
 from huimin.demonstration import rules, services
 from huimin.demonstration.models import Application, Assignment, Item, Round, Rubric
@@ -170,3 +170,18 @@ def walk(demo_setup) -> Callable[..., Application]:
         return Application.objects.get(pk=application.pk)
 
     return _walk
+
+
+@pytest.fixture
+def staff(demo_setup, make_person) -> list[Staff]:
+    """Two caregivers of the first demo institution (the workforce tests)."""
+    people = [make_person("140802100", name=n) for n in ("王丽", "李娜")]
+    return [
+        Staff.objects.create(
+            institution=demo_setup.institutions[0],
+            person=p,
+            role=Staff.Role.CAREGIVER,
+            hired_on=dt.date(2024, 3, 1),
+        )
+        for p in people
+    ]

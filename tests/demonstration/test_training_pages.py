@@ -17,20 +17,6 @@ from huimin.demonstration.models import Course, CourseEnrolment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(demo_setup, make_person) -> list[Staff]:
-    people = [make_person("140802100", name=n) for n in ("王丽", "李娜")]
-    return [
-        Staff.objects.create(
-            institution=demo_setup.institutions[0],
-            person=p,
-            role=Staff.Role.CAREGIVER,
-            hired_on=dt.date(2024, 3, 1),
-        )
-        for p in people
-    ]
-
-
 def _course(actor, *, title="婴幼儿回应性照护在岗培训", kind="in_service", hours=72, days_ago=10):
     return services.course_create(
         actor=actor,

@@ -16,20 +16,6 @@ from huimin.demonstration import rules, selectors, services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(demo_setup, make_person) -> list[Staff]:
-    people = [make_person("140802100", name=n) for n in ("王丽", "李娜")]
-    return [
-        Staff.objects.create(
-            institution=demo_setup.institutions[0],
-            person=p,
-            role=Staff.Role.CAREGIVER,
-            hired_on=dt.date(2024, 3, 1),
-        )
-        for p in people
-    ]
-
-
 def test_completion_records_the_hours_once_and_the_certificate(demo_setup, staff):
     today = timezone.localdate()
     course = services.course_create(
