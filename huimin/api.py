@@ -16,8 +16,11 @@ from huimin.core import services
 from huimin.core.api import calendar_router
 from huimin.core.api import router as core_router
 from huimin.core.errors import DomainError, Forbidden
+from huimin.dashboard.api import mine_router
+from huimin.dashboard.api import router as dashboard_router
 from huimin.demonstration.api import router as demonstration_router
 from huimin.disability.api import router as disability_router
+from huimin.outreach.api import router as outreach_router
 from huimin.subsidy.api import router as subsidy_router
 from huimin.supervision.api import router as supervision_router
 from huimin.wildlife.api import router as wildlife_router
@@ -83,6 +86,9 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/wildlife", wildlife_router)
 api.add_router("/disability", disability_router)
 api.add_router("/demonstration", demonstration_router)
+api.add_router("/outreach", outreach_router)
+api.add_router("/overview", dashboard_router)
+api.add_router("/me", mine_router)
 
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填项",

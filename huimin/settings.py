@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "huimin.wildlife",
     "huimin.disability",
     "huimin.demonstration",
+    "huimin.outreach",
+    "huimin.dashboard",  # last: it reads every other app's selectors
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns = [
     path("wildlife/", include("huimin.wildlife.urls")),
     path("disability/", include("huimin.disability.urls")),
     path("demonstration/", include("huimin.demonstration.urls")),
+    path("outreach/", include("huimin.outreach.urls")),
+    path("", include("huimin.dashboard.urls")),  # overview/… and me/… (a citizen's own)
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,6 @@
+"""Pages of the city and county overview and the yearly reports (overview/…), and a citizen's
+own matters and inbox (me/…)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
