@@ -326,3 +326,50 @@ class HolidayDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class Notification(models.Model):
+    """A message in a citizen's inbox about a change of state that concerns them.
+
+    Written by the services of the modules (subsidy, wildlife, disability) through
+    ``core.services.notification_send`` in the same transaction as the change; sent by
+    e-mail afterwards when the account has an address (``emailed_at``).
+    """
+
+    recipient = models.ForeignKey(
+        User, verbose_name="收件人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("办理链接", max_length=200, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    event = models.ForeignKey(
+        Event,
+        verbose_name="状态变更",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "消息"
+        verbose_name_plural = "消息"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.title}"
