@@ -397,6 +397,9 @@ class Perm(StrEnum):
     TRAINING_MANAGE = "training.manage"  # courses, enrolments, completion and certificates
     POLICY_PUBLISH = "policy.publish"  # publish documents to the policy library
     POLICY_CONFIRM = "policy.confirm"  # an operator confirms reading a policy
+    # community outreach: activities, visits, follow-ups, volunteers
+    OUTREACH_VIEW = "outreach.view"  # activities, visits and follow-ups in one's scope
+    OUTREACH_MANAGE = "outreach.manage"  # record activities and visits, own follow-ups
 
 
 #: What each role may do and why (least privilege, PIPL): one line per grant, its reason
@@ -405,6 +408,7 @@ class Perm(StrEnum):
 #: their grants here with their reasons. Reviewed for issue 11, item 24.
 GRANTS: dict[Role, dict[Perm, str]] = {
     Role.CITY_ADMIN: {
+        Perm.OUTREACH_VIEW: "city oversight of the counties' outreach and open follow-ups",
         Perm.PERSON_VIEW: "handles the cases counties escalate and records that span counties",
         Perm.PERSON_EDIT: "corrects a record two counties dispute (a move between counties)",
         Perm.PERSON_UNMASK: "checks a suspected double registration across counties; logged",
@@ -429,6 +433,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.POLICY_PUBLISH: "publishes the city's “1+N” policy documents and guides",
     },
     Role.COUNTY_OFFICIAL: {
+        Perm.OUTREACH_VIEW: "the county's activities, visits and follow-ups",
+        Perm.OUTREACH_MANAGE: "records the county's activities and visits, owns their follow-ups",
         Perm.PERSON_VIEW: "the county's registry: applicants, children, guardians, staff",
         Perm.PERSON_EDIT: "corrects a registry record of the county",
         Perm.PERSON_UNMASK: "checks an ID card against the record at the counter; logged",
@@ -458,6 +464,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.DISABILITY_REVIEW: "county review (县级审核) of a posted assessment",
     },
     Role.TOWNSHIP_OFFICIAL: {
+        Perm.OUTREACH_VIEW: "the township's activities, visits and follow-ups",
+        Perm.OUTREACH_MANAGE: "organises visits and volunteer days, follows up what it finds",
         Perm.PERSON_VIEW: "finds the guardian and child of an application",
         Perm.PERSON_EDIT: "corrects a resident's contact details at the counter",
         Perm.PERSON_UNMASK: "checks an ID card against the record at the counter; logged",
@@ -523,6 +531,8 @@ GRANTS: dict[Role, dict[Perm, str]] = {
         Perm.WILDLIFE_PAY: "the insurer pays agreed claims in batches within 10 days",
     },
     Role.FEDERATION: {
+        Perm.OUTREACH_VIEW: "its winter-warmth home visits to disabled people's households",
+        Perm.OUTREACH_MANAGE: "records its home visits and owns the follow-ups they raise",
         Perm.PERSON_VIEW: "finds the household of a home visit (masked)",
         Perm.REGION_VIEW: "region filters",
         Perm.DISABILITY_VIEW: "the county federation's home-service cases",
