@@ -140,6 +140,22 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if TESTING:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# --- e-mail: the citizen's inbox messages (core.services.notification_send) are also sent
+# through Django's backend to accounts with an address. Console (printed to the log) unless
+# set: e.g. HUIMIN_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with
+# EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "HUIMIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("HUIMIN_FROM_EMAIL", "huimin@localhost")
+#: The address the links in e-mails start with (the site as citizens reach it).
+HUIMIN_SITE_URL = os.environ.get("HUIMIN_SITE_URL", "http://127.0.0.1:8000")
+
 # --- accounts
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -28,6 +32,7 @@ from huimin.core.models import (
     HolidayYear,
     Household,
     HouseholdMember,
+    Notification,
     Person,
     Region,
     User,
@@ -44,6 +49,8 @@ from huimin.core.selectors import (
 )
 
 M = TypeVar("M", bound=Model)
+
+logger = logging.getLogger("huimin.notifications")
 
 
 def today() -> dt.date:
@@ -497,3 +504,193 @@ def holiday_notice_enter(
                 reason=reason,
             )
         return NoticeEntered(holiday_year, preview, moved, kept)
+
+
+# --------------------------------------------------------------------------- inbox
+
+
+def notification_recipients(
+    *, person_ids: Iterable[int | None], users: Iterable[User | None] = ()
+) -> list[User]:
+    """The citizen accounts a change concerns: those linked to these people (``User.person``)
+    and these accounts themselves when they are citizens' — each once, in id order. A person
+    without an account is told nothing."""
+    ids = {pk for pk in person_ids if pk is not None}
+    found: dict[int, User] = {}
+    if ids:
+        for linked in User.objects.filter(person_id__in=ids, is_active=True):
+            found[linked.pk] = linked
+    for given in users:
+        if given is not None and given.is_active and given.role == User.Role.CITIZEN:
+            found.setdefault(given.pk, given)
+    return [found[pk] for pk in sorted(found)]
+
+
+def _email_one(notification_id: int) -> None:
+    """Send one message by e-mail (after its transaction committed); a failure is logged,
+    the message stays in the inbox unsent."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None or not notification.recipient.email:
+        return
+    try:
+        _mail(notification).send()
+    except Exception:
+        logger.exception("e-mail of notification %s not sent", notification_id)
+        return
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+
+
+def _mail(notification: Notification) -> EmailMessage:
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{settings.HUIMIN_SITE_URL.rstrip('/')}{notification.url}"
+    return EmailMessage(
+        subject=f"【惠民】{notification.title}",
+        body=body,
+        to=[notification.recipient.email],
+    )
+
+
+def notification_send(
+    *,
+    user: User,
+    title: str,
+    body: str,
+    url: str = "",
+    obj: Model | None = None,
+    event: Event | None = None,
+) -> Notification:
+    """Leave a message in a citizen's inbox, in the caller's transaction; once it commits,
+    send it through Django's e-mail backend when the account has an address."""
+    notification = Notification.objects.create(
+        recipient=user,
+        title=title[:100],
+        body=body,
+        url=url[:200],
+        content_type=ContentType.objects.get_for_model(type(obj)) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        event=event,
+    )
+    if user.email:
+        transaction.on_commit(partial(_email_one, notification.pk))
+    return notification
+
+
+def notifications_send_bulk(rows: Iterable[Notification], *, chunk: int = 2000) -> int:
+    """Write many messages at once (a bank's result marking thousands of lines paid), in
+    chunks, and queue their e-mails for a background task once the transaction commits
+    (docs/adr/0013-citizen-inbox.md). Returns how many were written."""
+    from huimin.core.tasks import notification_emails_task  # tasks import services
+
+    written = 0
+    first = last = None
+    batch: list[Notification] = []
+
+    def flush() -> None:
+        nonlocal written, first, last
+        if not batch:
+            return
+        created = Notification.objects.bulk_create(batch)
+        ids = [n.pk for n in created if n.pk is not None]
+        if not ids:  # a backend that returns no ids: read back the range just written
+            top = Notification.objects.order_by("-pk").values_list("pk", flat=True)[: len(batch)]
+            ids = list(top)
+        first = min(ids) if first is None else min(first, *ids)
+        last = max(ids) if last is None else max(last, *ids)
+        written += len(batch)
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= chunk:
+            flush()
+    flush()
+    if written and first is not None and last is not None:
+        low, high = first, last
+        transaction.on_commit(lambda: notification_emails_task.enqueue(first_id=low, last_id=high))
+    return written
+
+
+def notification_emails_send(*, first_id: int, last_id: int) -> int:
+    """Send the not yet e-mailed messages with ids in [first_id, last_id] to the accounts
+    that have an address, over one connection; each sent one gets ``emailed_at``. Idempotent:
+    run again, it sends only what was not sent. Returns how many were sent."""
+    pending = (
+        Notification.objects.filter(pk__gte=first_id, pk__lte=last_id, emailed_at__isnull=True)
+        .exclude(recipient__email="")
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    sent = 0
+    connection = get_connection()
+    for start in range(first_id, last_id + 1, 500):
+        rows = list(pending.filter(pk__gte=start, pk__lt=start + 500))
+        if not rows:
+            continue
+        done: list[int] = []
+        for notification in rows:
+            message = _mail(notification)
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:
+                logger.exception("e-mail of notification %s not sent", notification.pk)
+                continue
+            done.append(notification.pk)
+        Notification.objects.filter(pk__in=done).update(emailed_at=timezone.now())
+        sent += len(done)
+    return sent
+
+
+def notification_read(*, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's own messages read (the first time). Raises NotFound for a
+    message that is not theirs."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, recipient=user)
+            .first()
+        )
+        if notification is None:
+            raise NotFound("没有这条消息。")
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_read_all(*, user: User) -> int:
+    """Mark all of the user's unread messages read; returns how many."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notify(
+    *,
+    person_ids: Iterable[int | None],
+    users: Iterable[User | None] = (),
+    title: str,
+    body: str,
+    url: str = "",
+    obj: Model,
+) -> list[Notification]:
+    """Tell the citizens a change of ``obj`` concerns (``notification_recipients``): one
+    message each, tied to the change's latest Event (call it after writing the Event, in the
+    same transaction). Nobody with an account: nothing is written."""
+    recipients = notification_recipients(person_ids=person_ids, users=users)
+    if not recipients:
+        return []
+    event = (
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+        .order_by("-id")
+        .first()
+    )
+    return [
+        notification_send(user=user, title=title, body=body, url=url, obj=obj, event=event)
+        for user in recipients
+    ]

@@ -26,7 +26,7 @@ from huimin.core.models import Event, Person, Region, User
 from huimin.core.selectors import WorkdayCalendar, region_act_require, region_get_for_user
 from huimin.core.services import person_ensure, record_transition, save_audited
 from huimin.core.uploads import CheckedUpload, upload_accept
-from huimin.disability import rules, selectors
+from huimin.disability import notifications, rules, selectors
 from huimin.disability.models import (
     Benefit,
     Case,
@@ -335,6 +335,7 @@ def case_schedule(*, actor: User, case_id: int, team_id: int) -> Case:
         case.save(update_fields=["team", "updated_at"])
         _renumber(team)
         case.refresh_from_db()
+        notifications.case_changed(case)
         return case
 
 
@@ -530,6 +531,7 @@ def case_assess(
             locked.completed_on = timezone.localtime(when).date()
             locked.assessed_by = actor
             locked.save(update_fields=["completed_on", "assessed_by", "updated_at"])
+            notifications.case_changed(locked, reason=reason)
             return locked
         result = rules.overall(imp for imp, _b in checked)
         record_transition(
@@ -555,6 +557,7 @@ def case_assess(
         locked.grade = result.grade
         locked.assessed_by = actor
         locked.save(update_fields=["category", "grade", "assessed_by", "updated_at"])
+        notifications.case_changed(locked)
         return locked
 
 
@@ -610,6 +613,7 @@ def case_post(*, actor: User, case_id: int, on: dt.date | None = None) -> Case:
                 "updated_at",
             ]
         )
+        notifications.case_changed(case)
         return case
 
 
@@ -661,6 +665,7 @@ def case_object(
                 "updated_at",
             ]
         )
+        notifications.case_changed(case, reason=text)
         return case
 
 
@@ -699,6 +704,7 @@ def case_review(
         if not approve:
             case.completed_on = day
             case.save(update_fields=["completed_on", "updated_at"])
+        notifications.case_changed(case, reason=text)
         return case
 
 
@@ -746,6 +752,7 @@ def certificate_issue(*, actor: User, case_id: int, on: dt.date | None = None) -
         save_audited(certificate, actor=actor, duplicate="该申请人已持有有效的残疾人证。")
         case.completed_on = day
         case.save(update_fields=["completed_on", "updated_at"])
+        notifications.case_changed(case, certificate=certificate)
         return certificate
 
 

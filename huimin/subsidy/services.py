@@ -46,8 +46,13 @@ from huimin.core.errors import (
 )
 from huimin.core.models import AccessLog, Event, Person, Region, User
 from huimin.core.selectors import Deadline, WorkdayCalendar, region_act_require, region_get_for_user
-from huimin.core.services import person_ensure, person_status_follow, record_transition
-from huimin.subsidy import rules, selectors
+from huimin.core.services import (
+    notifications_send_bulk,
+    person_ensure,
+    person_status_follow,
+    record_transition,
+)
+from huimin.subsidy import notifications, rules, selectors
 from huimin.subsidy.models import (
     Application,
     ApplicationDecision,
@@ -301,6 +306,7 @@ def application_submit(*, actor: User, data: ApplicationInput, channel: str = ""
             message = "该孩子的育儿补贴申请刚刚已由他人提交，不能重复申请。"
             raise Duplicate(message, field_errors={"child_resident_id": message}) from None
         _event(application, "", application.status, actor, "提交申请")
+        notifications.application_changed(application)
         tally_refresh([application.region_id])
     return application
 
@@ -458,6 +464,7 @@ def _decide(
             reason=reason,
             actor=actor,
         )
+        notifications.application_changed(application, reason=reason)
         tally_refresh([application.region_id])
     return application
 
@@ -1234,6 +1241,7 @@ def batch_result_apply(
             actor,
             f"导入银行回盘“{record.file_name}”：成功{record.paid_count}笔，失败{record.failed_count}笔",
         )
+        notifications_send_bulk(notifications.payment_results(record))
         paid_tally_refresh(
             year=batch.year,
             region_ids=Region.objects.filter(path__startswith=batch.region.path).values_list(

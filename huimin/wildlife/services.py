@@ -34,7 +34,7 @@ from huimin.core.selectors import (
 )
 from huimin.core.services import record_transition, save_audited
 from huimin.core.uploads import CheckedUpload, upload_accept
-from huimin.wildlife import rules, selectors
+from huimin.wildlife import notifications, rules, selectors
 from huimin.wildlife.models import (
     Claim,
     ClaimPhoto,
@@ -467,6 +467,7 @@ def claim_accept(*, actor: User, claim_id: int, at: dt.datetime | None = None) -
                 "deadline_provisional",
             ]
         )
+        notifications.claim_changed(claim)
         return claim
 
 
@@ -500,6 +501,9 @@ def claim_reject(
         claim.exclusion = reason.value
         claim.rejection_note = note[:300]
         claim.save(update_fields=["rejected_at", "exclusion", "rejection_note"])
+        notifications.claim_changed(
+            claim, reason=rules.EXCLUSION_LABELS[reason] + (f"：{note}" if note else "")
+        )
         return claim
 
 
@@ -604,6 +608,7 @@ def visit_record(
             claim.amount_fen = totals[claim.pk]
             claim.save(update_fields=["visit", "surveyed_at", "amount_fen"])
             _photos_save(claim, ClaimPhoto.Kind.SURVEY, checked.get(claim.pk, []), actor)
+            notifications.claim_changed(claim)
         return visit
 
 
@@ -785,6 +790,11 @@ def batch_create(
                 )
                 claim.paid_at = when
                 claim.save(update_fields=["paid_at"])
+                notifications.claim_changed(claim, reason="本年度累计赔偿限额已用尽，未能赔付")
+            else:
+                notifications.claim_changed(
+                    claim, reason=f"发放{rules.fen_to_yuan(payout.paid)}元{shortfall}"
+                )
             total += payout.paid
             count += 1
         batch.total_fen = total
@@ -841,6 +851,7 @@ def batch_result_apply(
                 claim.paid_at = when
                 claim.paid_fen = line.amount_fen
                 claim.save(update_fields=["paid_at", "paid_fen"])
+                notifications.claim_changed(claim)
             else:
                 line.status = PayoutLine.Status.FAILED
                 line.failure_reason = result.reason.strip()[:200]
@@ -858,6 +869,7 @@ def batch_result_apply(
                     actor=actor,
                     reason=f"银行发放失败：{line.failure_reason}",
                 )
+                notifications.claim_changed(claim, reason=line.failure_reason)
         if not any(line.status == PayoutLine.Status.PENDING for line in lines.values()):
             record_transition(
                 obj=batch,
