@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -21,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
@@ -55,6 +57,8 @@ from huimin.core.models import Person, User
 from huimin.core.navigation import HomeStat
 from huimin.core.selectors import (
     WorkdayCalendar,
+    county_code_of,
+    county_key,
     region_scope_q,
     within_region,
 )
@@ -1045,3 +1049,69 @@ def home_stats(user: User) -> list[HomeStat]:
         )
         stats.append((_("有严重问题的普惠机构"), at_risk, _("家，请处理其普惠认定")))
     return stats
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@dataclass
+class CountyChildcare:
+    """A county's childcare figures on the city overview (dashboard)."""
+
+    filed: int = 0  # filed institutions (the list: status=filed)
+    places: int = 0  # their approved places (核定托位)
+    inclusive: int = 0  # filed institutions with a recognition in force today (inclusive=yes)
+    inclusive_places: int = 0
+    with_findings: int = 0  # institutions with open findings (with_findings=any)
+    open_findings: int = 0
+
+
+def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyChildcare]:
+    """Childcare figures by county code, within the user's regions, in three grouped counts:
+    filed institutions and their places, those recognised inclusive today, and the open
+    findings with the institutions they belong to. Each equals the count of the institution
+    list with the filters named in ``CountyChildcare``."""
+    _require(user, core_rules.Perm.INSTITUTION_VIEW)
+    out: dict[str, CountyChildcare] = {}
+
+    def county(path: str) -> CountyChildcare:
+        return out.setdefault(county_code_of(path), CountyChildcare())
+
+    in_force = InclusiveRecognition.objects.filter(
+        institution=OuterRef("pk"),
+        status__in=InclusiveRecognition.IN_FORCE,
+        valid_from__lte=today,
+        valid_to__gte=today,
+    )
+    filed = (
+        institution_scope(user)
+        .filter(status=Institution.Status.FILED)
+        .annotate(county=county_key(), recognised=Exists(in_force))
+    )
+    for row in (
+        filed.values("county")
+        .annotate(
+            n=Count("pk"),
+            places=Sum("capacity"),
+            inclusive=Count("pk", filter=Q(recognised=True)),
+            inclusive_places=Sum("capacity", filter=Q(recognised=True)),
+        )
+        .order_by()
+    ):
+        figures = county(row["county"])
+        figures.filed = row["n"]
+        figures.places = row["places"] or 0
+        figures.inclusive = row["inclusive"]
+        figures.inclusive_places = row["inclusive_places"] or 0
+    for row in (
+        Finding.objects.filter(institution__in=institution_scope(user), status=Finding.Status.OPEN)
+        .annotate(county=county_key("institution__region"))
+        .values("county")
+        .annotate(n=Count("pk"), institutions=Count("institution", distinct=True))
+        .order_by()
+    ):
+        figures = county(row["county"])
+        figures.open_findings = row["n"]
+        figures.with_findings = row["institutions"]
+    out.pop("", None)
+    return out

@@ -400,6 +400,8 @@ class Perm(StrEnum):
     # community outreach: activities, visits, follow-ups, volunteers
     OUTREACH_VIEW = "outreach.view"  # activities, visits and follow-ups in one's scope
     OUTREACH_MANAGE = "outreach.manage"  # record activities and visits, own follow-ups
+    # the city and county overview and its yearly reports
+    OVERVIEW_VIEW = "overview.view"  # every module's figures by county, in one's counties
 
 
 #: What each role may do and why (least privilege, PIPL): one line per grant, its reason
@@ -409,6 +411,7 @@ class Perm(StrEnum):
 GRANTS: dict[Role, dict[Perm, str]] = {
     Role.CITY_ADMIN: {
         Perm.OUTREACH_VIEW: "city oversight of the counties' outreach and open follow-ups",
+        Perm.OVERVIEW_VIEW: "the 13 counties side by side and the city's yearly report",
         Perm.PERSON_VIEW: "handles the cases counties escalate and records that span counties",
         Perm.PERSON_EDIT: "corrects a record two counties dispute (a move between counties)",
         Perm.PERSON_UNMASK: "checks a suspected double registration across counties; logged",
@@ -434,6 +437,7 @@ GRANTS: dict[Role, dict[Perm, str]] = {
     },
     Role.COUNTY_OFFICIAL: {
         Perm.OUTREACH_VIEW: "the county's activities, visits and follow-ups",
+        Perm.OVERVIEW_VIEW: "the county's own figures and yearly report (its county only)",
         Perm.OUTREACH_MANAGE: "records the county's activities and visits, owns their follow-ups",
         Perm.PERSON_VIEW: "the county's registry: applicants, children, guardians, staff",
         Perm.PERSON_EDIT: "corrects a registry record of the county",
@@ -465,6 +469,9 @@ GRANTS: dict[Role, dict[Perm, str]] = {
     },
     Role.TOWNSHIP_OFFICIAL: {
         Perm.OUTREACH_VIEW: "the township's activities, visits and follow-ups",
+        # no OVERVIEW_VIEW: the overview's unit is the county, and a county's figures count
+        # the other townships' cases, which are not the township's to see; its own work is on
+        # its home page and in its lists
         Perm.OUTREACH_MANAGE: "organises visits and volunteer days, follows up what it finds",
         Perm.PERSON_VIEW: "finds the guardian and child of an application",
         Perm.PERSON_EDIT: "corrects a resident's contact details at the counter",

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import chinese_calendar
 from django.db.models import Model, Q, QuerySet
+from django.db.models.functions import Substr
 
 from huimin.core import deadlines, holidays, rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
@@ -102,6 +103,23 @@ def within_region(qs: QuerySet[M], *, user: User, code: str, field: str = "regio
 def region_counties() -> QuerySet[Region]:
     """The 13 county-level divisions (public information)."""
     return Region.objects.filter(level=Region.Level.COUNTY).order_by("code")
+
+
+#: A county's path, "140800/140822/": the city's code and the county's, six digits and a slash
+#: each (GB/T 2260); the first characters of the path of any region below it.
+COUNTY_PATH_LENGTH = 14
+
+
+def county_key(field: str = "region") -> Substr:
+    """The path of the county a row's ``field`` region lies in, to group counts by county
+    (``.annotate(county=county_key()).values("county")``); see ``county_code_of``."""
+    return Substr(f"{field}__path", 1, COUNTY_PATH_LENGTH)
+
+
+def county_code_of(path: str) -> str:
+    """The county's code of a county path from ``county_key`` ("140800/140822/" → "140822");
+    "" for a path above the counties (the city's own rows)."""
+    return path[7:13] if len(path) >= COUNTY_PATH_LENGTH else ""
 
 
 # --------------------------------------------------------------------------- people

@@ -16,7 +16,13 @@ from huimin.childcare.models import Finding, Institution, Staff, TrainingRecord
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, NotFound
 from huimin.core.models import User
-from huimin.core.selectors import region_paths_for_user, region_scope_q, within_region
+from huimin.core.selectors import (
+    county_code_of,
+    county_key,
+    region_paths_for_user,
+    region_scope_q,
+    within_region,
+)
 from huimin.demonstration import rules
 from huimin.demonstration.models import (
     Application,
@@ -553,3 +559,54 @@ def dashboard_for_user(*, user: User, today: dt.date) -> Dashboard:
         by_status=by_status,
         policies=PolicyDocument.objects.count(),
     )
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@dataclass
+class CountyDemonstration:
+    """A county's demonstration figures on the city overview (the demonstration dashboard
+    shows the same titles by county)."""
+
+    provincial: int = 0  # titles in force today
+    city_level: int = 0
+    awards: int = 0  # awards decided (reserved, requested or paid)
+    awards_paid: int = 0
+    paid_fen: int = 0
+
+
+def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyDemonstration]:
+    """Demonstration titles in force and awards by county code within the user's regions:
+    two grouped counts."""
+    _require(user, Perm.DEMO_VIEW)
+    out: dict[str, CountyDemonstration] = {}
+    for row in (
+        title_list_for_user(user=user)
+        .filter(status=Title.Status.ACTIVE, valid_from__lte=today, valid_to__gte=today)
+        .annotate(county=county_key())
+        .values("county")
+        .annotate(
+            provincial=Count("pk", filter=Q(level="provincial")),
+            city_level=Count("pk", filter=Q(level="city")),
+        )
+        .order_by()
+    ):
+        figures = out.setdefault(county_code_of(row["county"]), CountyDemonstration())
+        figures.provincial, figures.city_level = row["provincial"], row["city_level"]
+    for row in (
+        Award.objects.filter(application__in=application_scope(user))
+        .annotate(county=county_key())
+        .values("county")
+        .annotate(
+            n=Count("pk"),
+            paid=Count("pk", filter=Q(status=Award.Status.PAID)),
+            paid_fen=Sum("amount_fen", filter=Q(status=Award.Status.PAID)),
+        )
+        .order_by()
+    ):
+        figures = out.setdefault(county_code_of(row["county"]), CountyDemonstration())
+        figures.awards, figures.awards_paid = row["n"], row["paid"]
+        figures.paid_fen = row["paid_fen"] or 0
+    out.pop("", None)
+    return out

@@ -4,7 +4,7 @@ only the configured rates."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -491,19 +491,17 @@ def _totals_of(agg: dict[str, Any]) -> BatchTotals:
     )
 
 
-def subsidy_dashboard(
-    *, user: User, year: int | None = None, today: dt.date | None = None
-) -> Dashboard:
+def county_figures_for_user(
+    *, user: User, year: int, today: dt.date | None = None
+) -> dict[str, CountyFigures]:
     """Applications (all, confirmed, rejected, open, overdue) by the county of the child's
-    hukou, children paid and amounts for a payment year by the paying county, applications
-    submitted and confirmed by month, and each batch of the year with its stored totals and
-    the sum of its lines; all within the user's regions. The application and paid figures
-    come from the tallies the services keep exact (``ApplicationTally``, ``PaidTally``); only
-    the overdue count, which changes with the date, is counted from the open applications."""
+    hukou and children paid for the payment ``year`` by the paying county, keyed by county
+    code, within the user's regions (counties without any are left out). From the tallies the
+    services keep exact (``ApplicationTally``, ``PaidTally``); only the overdue count, which
+    changes with the date, is counted from the open applications. Three grouped queries: the
+    subsidy dashboard and the city overview read it."""
     _require(user, core_rules.Perm.SUBSIDY_VIEW)
     today = today or timezone.localdate()
-    year = year or dashboard_default_year(user)
-    counties = _counties_in_scope(user)
     county_of = Substr("region__path", 1, _COUNTY_PATH_LENGTH)
     status = Application.Status
     # the tallies the services keep exact (issue 17): a few thousand rows, not every application
@@ -537,23 +535,48 @@ def subsidy_dashboard(
         .annotate(paid_children=Sum("children"), paid_fen=Sum("amount_fen"))
         .order_by()
     }
-    rows = []
-    for county in counties:
-        a = applications.get(county.path, {})
-        p = paid.get(county.path, {})
-        rows.append(
-            CountyFigures(
-                code=county.code,
-                name=county.name,
-                applications=a.get("applications") or 0,
-                confirmed=a.get("confirmed") or 0,
-                rejected=a.get("rejected") or 0,
-                open=a.get("open") or 0,
-                overdue=overdue.get(county.path, 0),
-                paid_children=p.get("paid_children", 0),
-                paid_fen=p.get("paid_fen") or 0,
-            )
+    out: dict[str, CountyFigures] = {}
+    for path in {*applications, *overdue, *paid}:
+        if len(path) != _COUNTY_PATH_LENGTH:
+            continue  # a row of the city itself, above the counties
+        a = applications.get(path, {})
+        p = paid.get(path, {})
+        out[path[7:13]] = CountyFigures(
+            code=path[7:13],
+            name="",  # the caller knows its counties' names
+            applications=a.get("applications") or 0,
+            confirmed=a.get("confirmed") or 0,
+            rejected=a.get("rejected") or 0,
+            open=a.get("open") or 0,
+            overdue=overdue.get(path, 0),
+            paid_children=p.get("paid_children") or 0,
+            paid_fen=p.get("paid_fen") or 0,
         )
+    return out
+
+
+def subsidy_dashboard(
+    *, user: User, year: int | None = None, today: dt.date | None = None
+) -> Dashboard:
+    """Applications (all, confirmed, rejected, open, overdue) by the county of the child's
+    hukou, children paid and amounts for a payment year by the paying county, applications
+    submitted and confirmed by month, and each batch of the year with its stored totals and
+    the sum of its lines; all within the user's regions. The application and paid figures
+    come from the tallies the services keep exact (``ApplicationTally``, ``PaidTally``); only
+    the overdue count, which changes with the date, is counted from the open applications."""
+    _require(user, core_rules.Perm.SUBSIDY_VIEW)
+    today = today or timezone.localdate()
+    year = year or dashboard_default_year(user)
+    by_county = county_figures_for_user(user=user, year=year, today=today)
+    rows = [
+        replace(
+            by_county.get(county.code) or CountyFigures(code=county.code, name=""),
+            name=county.name,
+        )
+        for county in _counties_in_scope(user)
+    ]
+    status = Application.Status
+    tally = ApplicationTally.objects.filter(region_scope_q(user))
     numbers = [f for f in CountyFigures.__dataclass_fields__ if f not in ("code", "name")]
     total = CountyFigures(
         code="", name="合计", **{f: sum(getattr(r, f) for r in rows) for f in numbers}

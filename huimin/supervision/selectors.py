@@ -20,6 +20,8 @@ from huimin.core.errors import Forbidden, NotFound
 from huimin.core.models import Region, User
 from huimin.core.selectors import (
     WorkdayCalendar,
+    county_code_of,
+    county_key,
     region_scope_q,
     within_region,
 )
@@ -681,3 +683,77 @@ def public_credit(
     if level:
         qs = qs.filter(credit_level=level)
     return qs.select_related("region", "region__parent").order_by("region__code", "name", "pk")
+
+
+# --------------------------------------------------------------------------- overview
+
+#: The credit levels the overview counts, best first.
+CREDIT_LEVELS = ("A", "B", "C", "D")
+
+
+@dataclass
+class CountySupervision:
+    """A county's supervision figures on the city overview (dashboard)."""
+
+    inspections: int = 0  # the inspection list, all statuses
+    completed: int = 0  # status=completed
+    overdue_letters: int = 0  # the letter list, status=overdue (逾期未整改)
+    open_letters: int = 0  # issued or submitted, not yet accepted
+    credit: dict[str, int] = field(default_factory=dict)  # level (A–D) → filed institutions
+    unrated: int = 0  # filed institutions not yet rated (level=none)
+
+
+def overview_by_county(*, user: User) -> dict[str, CountySupervision]:
+    """Supervision figures by county code within the user's regions, in three grouped
+    counts: inspections (all, completed), opinion letters (overdue, open) and the filed
+    institutions by their current credit level. Each equals the count of the inspection,
+    letter or credit list with the filters named in ``CountySupervision``."""
+    _require(user, Perm.SUPERVISION_VIEW)
+    out: dict[str, CountySupervision] = {}
+
+    def county(path: str) -> CountySupervision:
+        return out.setdefault(county_code_of(path), CountySupervision())
+
+    for row in (
+        inspection_scope(user)
+        .annotate(county=county_key("institution__region"))
+        .values("county")
+        .annotate(
+            n=Count("pk", distinct=True),
+            completed=Count("pk", distinct=True, filter=Q(status=Inspection.Status.COMPLETED)),
+        )
+        .order_by()
+    ):
+        figures = county(row["county"])
+        figures.inspections = row["n"]
+        figures.completed = row["completed"]
+    letter = OpinionLetter.Status
+    for row in (
+        letter_scope(user)
+        .annotate(county=county_key("institution__region"))
+        .values("county")
+        .annotate(
+            overdue=Count("pk", filter=Q(status=letter.OVERDUE)),
+            open=Count("pk", filter=Q(status__in=[letter.ISSUED, letter.SUBMITTED])),
+        )
+        .order_by()
+    ):
+        figures = county(row["county"])
+        figures.overdue_letters = row["overdue"]
+        figures.open_letters = row["open"]
+    latest = CreditRating.objects.filter(institution=OuterRef("pk")).order_by("-computed_at", "-id")
+    for row in (
+        institution_scope(user)
+        .filter(status=Institution.Status.FILED)
+        .annotate(county=county_key(), level=Subquery(latest.values("level")[:1]))
+        .values("county", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        figures = county(row["county"])
+        if row["level"] is None:
+            figures.unrated += row["n"]
+        else:
+            figures.credit[row["level"]] = figures.credit.get(row["level"], 0) + row["n"]
+    out.pop("", None)
+    return out

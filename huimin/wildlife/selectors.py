@@ -17,7 +17,7 @@ from django.utils import timezone
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Region, User
-from huimin.core.selectors import region_scope_q, within_region
+from huimin.core.selectors import county_code_of, county_key, region_scope_q, within_region
 from huimin.wildlife import rules
 from huimin.wildlife.models import Claim, PayoutBatch, Policy, Standard
 
@@ -276,3 +276,61 @@ def claim_totals(qs: QuerySet[Claim], field: str) -> list[tuple[str, int, int]]:
     """(key, claims, paid fen) by ``field``."""
     rows = qs.values(field).annotate(n=Count("pk"), paid=Sum("paid_fen")).order_by(field)
     return [(str(r[field]), r["n"], r["paid"] or 0) for r in rows]
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@dataclass
+class CountyWildlife:
+    """A county's wildlife-damage figures for a policy year on the city overview."""
+
+    claims: int = 0  # the claim list, year=<policy year>
+    paid: int = 0  # status=paid
+    paid_fen: int = 0
+    policies: int = 0  # the policy list, year=<policy year>
+    limit_fen: int = 0  # the policies' aggregate limits
+    committed_fen: int = 0  # paid or sent to the bank against them
+
+    @property
+    def limit_percent(self) -> float | None:
+        """How much of the aggregate limit is used, in percent (None: no policy)."""
+        return round(100 * self.committed_fen / self.limit_fen, 1) if self.limit_fen else None
+
+
+def overview_by_county(*, user: User, year: int) -> dict[str, CountyWildlife]:
+    """Claims of the policy ``year`` (all, paid) and the year's policies' limits and what was
+    committed against them, by county code within the user's regions: two grouped counts.
+    Each equals the count of the claim or policy list with the filters named in
+    ``CountyWildlife``."""
+    _require_any(user, Perm.WILDLIFE_VIEW)
+    out: dict[str, CountyWildlife] = {}
+    for row in (
+        claim_scope(user)
+        .filter(policy__year=year)
+        .annotate(county=county_key())
+        .values("county")
+        .annotate(
+            n=Count("pk"),
+            paid=Count("pk", filter=Q(status=Claim.Status.PAID)),
+            paid_fen=Sum("paid_fen", filter=Q(status=Claim.Status.PAID)),
+        )
+        .order_by()
+    ):
+        figures = out.setdefault(county_code_of(row["county"]), CountyWildlife())
+        figures.claims, figures.paid = row["n"], row["paid"]
+        figures.paid_fen = row["paid_fen"] or 0
+    for row in (
+        policy_scope(user)
+        .filter(year=year)
+        .annotate(county=county_key())
+        .values("county")
+        .annotate(n=Count("pk"), limit=Sum("limit_fen"), committed=Sum("committed_fen"))
+        .order_by()
+    ):
+        figures = out.setdefault(county_code_of(row["county"]), CountyWildlife())
+        figures.policies = row["n"]
+        figures.limit_fen = row["limit"] or 0
+        figures.committed_fen = row["committed"] or 0
+    out.pop("", None)
+    return out
