@@ -266,6 +266,31 @@ NAV: list[NavItem] = [
         description=_("本机构每位工作人员本年度的培训学时与要求，以及参加的培训课程。"),
     ),
     NavItem(
+        _("走访与志愿服务活动"),
+        "outreach_activity_list",
+        Perm.OUTREACH_VIEW,
+        description=_("入户走访、志愿服务、文化活动、课堂和现场服务：志愿者时长和服务人次。"),
+    ),
+    NavItem(
+        _("走访跟进事项"),
+        "outreach_followup_list",
+        Perm.OUTREACH_VIEW,
+        description=_("走访发现的取暖、医疗、待遇未申领、房屋修缮等需求：负责人和工作日期限。"),
+    ),
+    NavItem(
+        _("志愿者服务时长"),
+        "outreach_volunteer_list",
+        Perm.OUTREACH_VIEW,
+        description=_("参加活动的志愿者及其每月服务时长。"),
+    ),
+    NavItem(
+        _("未申请育儿补贴的婴幼儿"),
+        "outreach_children",
+        Perm.OUTREACH_VIEW,
+        roles=frozenset({Role.CITY_ADMIN, Role.COUNTY_OFFICIAL, Role.TOWNSHIP_OFFICIAL}),
+        description=_("按乡镇列出人员档案中3岁以下、还没有育儿补贴申请的婴幼儿，便于上门告知。"),
+    ),
+    NavItem(
         _("行政区划"),
         "region_list",
         Perm.REGION_VIEW,

@@ -390,6 +390,28 @@ def benefit_list() -> QuerySet[Benefit]:
     return Benefit.objects.order_by("-active", "id")
 
 
+def people_with_case_or_certificate(*, person_ids: list[int]) -> dict[int, str]:
+    """Of these people, those the federation has reached: a home-service case that was not
+    withdrawn, or a certificate; each with what it is (for the reason a follow-up about the
+    certificate closed). Unscoped: the caller resolved the people in the actor's scope
+    (community outreach's follow-ups, issue 16)."""
+    found: dict[int, str] = {}
+    for person_id, number, status in (
+        Case.objects.filter(person_id__in=person_ids)
+        .exclude(status=S.WITHDRAWN)
+        .order_by("id")
+        .values_list("person_id", "number", "status")
+    ):
+        found[person_id] = f"上门办证申请{number}（{S(status).label}）"
+    for person_id, number in (
+        Certificate.objects.filter(person_id__in=person_ids)
+        .order_by("id")
+        .values_list("person_id", "number")
+    ):
+        found[person_id] = f"残疾人证{number[:4]}…（已发证）"
+    return found
+
+
 # --------------------------------------------------------------------------- overview
 
 

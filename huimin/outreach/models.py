@@ -124,6 +124,11 @@ class Volunteer(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.hours}小时"
 
+    @property
+    def key(self) -> str:
+        """How the volunteer pages name a volunteer: by record, or by name outside it."""
+        return f"p{self.person_id}" if self.person_id else f"n{self.name}"
+
 
 class Beneficiary(models.Model):
     """Who an activity served: a household or a person of the registry."""

@@ -330,7 +330,7 @@ class VolunteerTotal:
 
 
 def _volunteer_key(person_id: int | None, name: str) -> str:
-    return f"p{person_id}" if person_id else f"n{name}"
+    return f"p{person_id}" if person_id else f"n{name}"  # as Volunteer.key
 
 
 def volunteer_totals_for_user(

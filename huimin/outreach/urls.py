@@ -1,5 +1,5 @@
 """Pages of community outreach: activities, visits, follow-ups, volunteers."""
 
-from django.urls import URLPattern
+from huimin.outreach.views import activities, followups, people
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*activities.urlpatterns, *followups.urlpatterns, *people.urlpatterns]

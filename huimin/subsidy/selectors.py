@@ -619,3 +619,49 @@ def batch_timeline(*, user: User, batch: PaymentBatch) -> list[TimelineEntry]:
     if user.can(core_rules.Perm.AUDIT_VIEW):
         return timeline_for(batch)
     return [entry for entry in timeline_for(batch) if entry.kind == "event"]
+
+
+# ------------------------------------------------------------------ children not applied for
+# Read by community outreach (issue 16): the platform finds the children a visit should ask
+# about. A rejected application does not count: it blocks nothing (the one-per-child
+# constraint ignores it) and nobody is being paid, so the child is still unclaimed.
+
+from huimin.core.models import Person  # noqa: E402
+
+#: Applications that stand for a claimed subsidy (every status but a refusal).
+CLAIMED_Q = ~Q(status=Application.Status.REJECTED)
+
+
+def children_without_application(
+    *, user: User, today: dt.date, region: str = ""
+) -> QuerySet[Person]:
+    """Children under 3 on ``today`` in the registry, alive and with their hukou in the city,
+    whose hukou region is in the user's scope (and within ``region``, a code) and who have no
+    application but a rejected one; by township (tree order), then youngest first."""
+    if not user.can(core_rules.Perm.SUBSIDY_VIEW):
+        raise Forbidden()
+    try:
+        cutoff = today.replace(year=today.year - 3)
+    except ValueError:  # 29 February: the child born on 29 February turns 3 on 1 March
+        cutoff = dt.date(today.year - 3, 2, 28)
+    qs = Person.objects.filter(
+        region_scope_q(user),
+        status=Person.Status.ACTIVE,
+        birth_date__gt=cutoff,
+        birth_date__lte=today,
+    ).exclude(pk__in=Application.objects.filter(CLAIMED_Q).values("child_id"))
+    if region:
+        qs = within_region(qs, user=user, code=region)
+    return qs.select_related("region", "region__parent").order_by(
+        "region__path", "-birth_date", "id"
+    )
+
+
+def children_with_application(*, person_ids: list[int]) -> dict[int, Application]:
+    """Of these people, those with an application that claims the subsidy (any status but
+    rejected), each with its newest such application. Unscoped: the caller resolved the
+    people in the actor's scope (outreach's follow-ups)."""
+    found: dict[int, Application] = {}
+    for app in Application.objects.filter(CLAIMED_Q, child_id__in=person_ids).order_by("id"):
+        found[app.child_id] = app
+    return found
