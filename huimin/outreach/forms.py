@@ -167,7 +167,7 @@ class FollowUpFilterForm(Form):
     ) -> None:
         super().__init__(*args, **kw)
         _choice(self, "region").choices = region_choices(regions, _("全部"))
-        _choice(self, "owner").choices = [("", _("全部"))] + owners
+        _choice(self, "owner").choices = [("", _("全部")), *owners]
         _choice(self, "year").choices = [("", _("全部"))] + [(y, f"{y}年") for y in years]
 
 

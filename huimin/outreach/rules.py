@@ -109,7 +109,7 @@ def volunteer_hours_problem(hours: Decimal, days: int) -> str:
     """Why hours logged for an activity lasting ``days`` days cannot be (empty when they can)."""
     if hours <= 0:
         return "服务时长应大于0小时。"
-    if hours != hours.quantize(Decimal("0.5")):
+    if (hours * 2) % 1 != 0:
         return "服务时长按半小时计，例如1.5小时。"
     limit = VOLUNTEER_HOURS_MAX_PER_DAY * max(days, 1)
     if hours > limit:

@@ -91,7 +91,7 @@ def outreach_totals_by_county(
     for code, n, late in (
         FollowUp.objects.filter(region_scope_q(user), status=S.OPEN)
         .values_list("county__code")
-        .annotate(Count("id"), Count("id", filter=Q(deadline__lt=today)))
+        .annotate(n=Count("id"), late=Count("id", filter=Q(deadline__lt=today)))
     ):
         counts[code][3] += n
         counts[code][4] += late

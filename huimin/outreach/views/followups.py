@@ -210,11 +210,12 @@ def _followup_page(
     today = timezone.localdate()
     _decorate([followup], today)
     manage = user.can(Perm.OUTREACH_MANAGE) and region_may_act(user, followup.region)
-    events = Event.objects.filter(
-        content_type=ContentType.objects.get_for_model(FollowUp), object_id=followup.pk
-    ).select_related("actor")
+    events = list(
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(FollowUp), object_id=followup.pk
+        ).select_related("actor")
+    )
     labels = dict(S.choices)
-    events = list(events)
     for e in events:
         e.from_label = labels.get(e.from_status, e.from_status)  # type: ignore[attr-defined]
         e.to_label = labels.get(e.to_status, e.to_status)  # type: ignore[attr-defined]
