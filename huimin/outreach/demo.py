@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -153,11 +154,9 @@ class _Story:
             people.append(grandchild)
         return people
 
-    def activity(self, actor: User, **data: object) -> Activity:
+    def activity(self, actor: User, **data: Any) -> Activity:
         return services.activity_create(
-            actor=actor,
-            data=services.ActivityInput(**data),
-            today=self.today,  # type: ignore[arg-type]
+            actor=actor, data=services.ActivityInput(**data), today=self.today
         )
 
     def visit(
