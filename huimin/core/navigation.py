@@ -25,6 +25,13 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("首页"), "home"),
     NavItem(
+        _("我的办事"),
+        "mine",
+        None,
+        roles=frozenset({Role.CITIZEN}),
+        description=_("您在平台上办理的所有事项：办理状态、下一步和期限，以及状态变化的消息。"),
+    ),
+    NavItem(
         _("人员档案"),
         "person_list",
         Perm.PERSON_VIEW,
@@ -450,7 +457,10 @@ def nav_for(user) -> list[NavItem]:  # noqa: ANN001 - a User or AnonymousUser
         return [
             item
             for item in NAV
-            if item.perm is None and item.url_name != "home" and not item.staff_only
+            if item.perm is None
+            and item.roles is None  # a role's own page (我的办事) is not public
+            and item.url_name != "home"
+            and not item.staff_only
         ]
     items = []
     for item in NAV:

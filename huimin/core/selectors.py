@@ -18,7 +18,15 @@ from django.db.models.functions import Substr
 
 from huimin.core import deadlines, holidays, rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
-from huimin.core.models import HolidayDay, HolidayYear, HouseholdMember, Person, Region, User
+from huimin.core.models import (
+    HolidayDay,
+    HolidayYear,
+    HouseholdMember,
+    Notification,
+    Person,
+    Region,
+    User,
+)
 from huimin.core.timeline import TimelineEntry, timeline_for
 from huimin.core.timeline import status_label as status_label  # core.services reads it here
 
@@ -597,4 +605,30 @@ def calendar_years(*, today: dt.date) -> list[YearCalendar]:
     years = set(range(today.year - 1, min(today.year + 2, holidays.LAST_YEAR) + 1))
     years |= set(HolidayYear.objects.values_list("year", flat=True))
     calendar = WorkdayCalendar()
+
+
+# --------------------------------------------------------------------------- inbox
+
+
+def inbox_for_user(user: User, *, unread: bool = False) -> QuerySet[Notification]:
+    """A user's own messages, newest first (only ever their own: a message has one
+    recipient)."""
+    qs = Notification.objects.filter(recipient=user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def inbox_unread_count(user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get_for_user(*, user: User, notification_id: int) -> Notification:
+    """One of the user's own messages; NotFound for anyone else's."""
+    notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    if notification is None:
+        raise NotFound("没有这条消息。")
+    return notification
     return [calendar.year(y) for y in sorted(years)]

@@ -3,4 +3,8 @@ own matters and inbox (me/…)."""
 
 from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+from huimin.dashboard.views import mine
+
+urlpatterns: list[URLPattern] = [
+    *mine.urlpatterns,
+]

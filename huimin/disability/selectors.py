@@ -66,6 +66,14 @@ def case_scope(user: User) -> QuerySet[Case]:
     return Case.objects.filter(region_scope_q(user))
 
 
+def cases_of_citizen(user: User) -> QuerySet[Case]:
+    """The cases of a citizen (their own, or a relative's they asked for), newest first
+    (我的办事); nothing for another role."""
+    if not is_citizen(user):
+        return Case.objects.none()
+    return case_scope(user).select_related("person", "team").order_by("-requested_at", "-id")
+
+
 @dataclass(frozen=True)
 class CaseFilters:
     region: str = ""

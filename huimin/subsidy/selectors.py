@@ -208,6 +208,17 @@ def application_lines(application: Application) -> QuerySet[PaymentLine]:
 
 
 def applications_of_citizen(user: User) -> QuerySet[Application]:
+def payments_of_citizen(user: User) -> QuerySet[PaymentLine]:
+    """The payment lines of a guardian's own applications, newest year first (我的办事)."""
+    _require(user, core_rules.Perm.SUBSIDY_APPLY)
+    return (
+        PaymentLine.objects.filter(application__in=application_scope(user).values("pk"))
+        .exclude(status=PaymentLine.Status.CANCELLED)
+        .select_related("child")
+        .order_by("-year", "-id")
+    )
+
+
     """A guardian's own applications (their home page)."""
     _require(user, core_rules.Perm.SUBSIDY_APPLY)
     return application_scope(user).select_related("child", "region").order_by("-id")

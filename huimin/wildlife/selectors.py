@@ -111,6 +111,13 @@ def claim_scope(user: User) -> QuerySet[Claim]:
     return Claim.objects.filter(region_scope_q(user))
 
 
+def claims_of_farmer(user: User) -> QuerySet[Claim]:
+    """A farmer's own claims, newest first (我的办事); nothing for another role."""
+    if not is_farmer(user):
+        return Claim.objects.none()
+    return claim_scope(user).order_by("-reported_at", "-id")
+
+
 @dataclass(frozen=True)
 class ClaimFilters:
     status: str = ""

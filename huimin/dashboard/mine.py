@@ -1,0 +1,220 @@
+"""A citizen's own matters (我的办事), read only through the other modules' selectors: each
+with its state, its next step in plain Chinese and its deadline. Only citizens have one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from huimin.core.errors import Forbidden
+from huimin.core.models import User
+from huimin.core.rules import Role
+from huimin.disability import selectors as disability
+from huimin.disability.models import Case
+from huimin.outreach import selectors as outreach
+from huimin.subsidy import selectors as subsidy
+from huimin.subsidy.models import Application, PaymentLine
+from huimin.wildlife import rules as wildlife_rules
+from huimin.wildlife import selectors as wildlife
+from huimin.wildlife.models import Claim
+
+KINDS = {
+    "subsidy": "育儿补贴申请",
+    "payment": "育儿补贴发放",
+    "wildlife": "野生动物致害报案",
+    "disability": "残疾人证上门办理",
+    "followup": "走访发现的需求",
+}
+
+
+@dataclass(frozen=True)
+class Matter:
+    kind: str  # a key of KINDS
+    id: int
+    title: str
+    status: str
+    status_label: str
+    next_step: str
+    deadline: dt.date | None
+    url: str
+    done: bool  # nothing more to do or to wait for
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+@dataclass(frozen=True)
+class Matters:
+    subsidy: list[Matter]
+    payments: list[Matter]
+    wildlife: list[Matter]
+    disability: list[Matter]
+    followups: list[Matter]
+
+    @property
+    def all(self) -> list[Matter]:
+        return [
+            *self.subsidy,
+            *self.payments,
+            *self.wildlife,
+            *self.disability,
+            *self.followups,
+        ]
+
+
+def require_citizen(user: User) -> None:
+    """我的办事 and the inbox are a citizen's: every other role is refused (403)."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.CITIZEN:
+        raise Forbidden("“我的办事”只对群众账号开放。")
+
+
+def _application(a: Application) -> Matter:
+    S = Application.Status
+    steps = {
+        S.SUBMITTED: "等待乡镇（街道）审核，无需再交材料",
+        S.TOWNSHIP_APPROVED: "已通过乡镇审核，等待县级确认",
+        S.CONFIRMED: "已确认，补贴每年随发放批次打到您的银行账户",
+        S.REJECTED: "未通过：查看原因，补正后可重新申请",
+    }
+    waiting = a.status in (S.SUBMITTED, S.TOWNSHIP_APPROVED)
+    return Matter(
+        kind="subsidy",
+        id=a.pk,
+        title=f"{a.child.name}的育儿补贴",
+        status=a.status,
+        status_label=a.get_status_display(),
+        next_step=steps.get(S(a.status), ""),
+        deadline=a.deadline if waiting else None,
+        url=reverse("subsidy_application_detail", args=[a.pk]),
+        done=not waiting,
+    )
+
+
+def _payment(line: PaymentLine) -> Matter:
+    S = PaymentLine.Status
+    yuan = (
+        f"{line.amount_fen // 100:,}"
+        if line.amount_fen % 100 == 0
+        else f"{line.amount_fen / 100:,.2f}"
+    )
+    if line.status == S.PAID:
+        step = f"{yuan}元已于{line.settled_on:%Y年%m月%d日}发放到尾号{line.bank_account[-4:]}的账户"
+    elif line.status == S.FAILED:
+        step = (
+            f"发放失败（{line.failure_reason or '银行未说明'}）：请核对收款账户，下一批次重新发放"
+        )
+    else:
+        step = f"{yuan}元正在由银行发放到尾号{line.bank_account[-4:]}的账户"
+    return Matter(
+        kind="payment",
+        id=line.pk,
+        title=f"{line.child.name} {line.year}年育儿补贴（{line.months}个月）",
+        status=line.status,
+        status_label=line.get_status_display(),
+        next_step=step,
+        deadline=None,
+        url=reverse("subsidy_application_detail", args=[line.application_id]),
+        done=line.status == S.PAID,
+    )
+
+
+def _claim(c: Claim) -> Matter:
+    S = Claim.Status
+    amount = wildlife_rules.fen_to_yuan(c.amount_fen or 0)
+    steps: dict[str, tuple[str, dt.date | None]] = {
+        S.REPORTED: ("等待当日接案", c.accept_due),
+        S.ACCEPTED: ("等待查勘员上门查勘定损，请保留受损现场", c.deadline),
+        S.REJECTED: (f"不予受理：{c.exclusion_label or '见报案页面'}", None),
+        S.SURVEYED: (f"定损{amount}元：请打开报案确认金额，或提出异议", None),
+        S.AGREED: ("已确认金额，等待赔付", c.payment_due),
+        S.PAYING: ("赔款正在由银行发放", c.payment_due),
+        S.PAID: (f"已赔付{wildlife_rules.fen_to_yuan(c.paid_fen)}元", None),
+    }
+    step, due = steps.get(c.status, ("", None))
+    return Matter(
+        kind="wildlife",
+        id=c.pk,
+        title=f"{c.species}损害{c.crop}（{c.number}）",
+        status=c.status,
+        status_label=c.get_status_display(),
+        next_step=step,
+        deadline=due,
+        url=reverse("wildlife_claim_detail", args=[c.pk]),
+        done=c.status in (S.REJECTED, S.PAID),
+    )
+
+
+def _case(c: Case) -> Matter:
+    S = Case.Status
+    day = c.team.day if c.team is not None else None
+    steps: dict[str, tuple[str, dt.date | None]] = {
+        S.REQUESTED: ("等待残联安排上门服务组", None),
+        S.SCHEDULED: (
+            f"上门服务组将于{day:%m月%d日}到家，请本人在家并备好身份证、户口簿" if day else "",
+            day,
+        ),
+        S.VISITED: ("已上门，等待医生评定", c.deadline),
+        S.ASSESSED: (f"评定为{c.result_text}，等待公示", c.deadline),
+        S.POSTED: (
+            f"公示中；如有异议，在{c.objection_until:%m月%d日}前提出"
+            if c.objection_until
+            else "公示中",
+            c.objection_until,
+        ),
+        S.APPROVED: ("县级审核通过，等待发证", c.deadline),
+        S.CERTIFIED: ("残疾人证已发放", None),
+        S.NOT_QUALIFIED: ("未达到残疾标准", None),
+        S.REFUSED: ("县级审核未通过：查看理由", None),
+        S.WITHDRAWN: ("已撤回", None),
+    }
+    step, due = steps.get(c.status, ("", None))
+    return Matter(
+        kind="disability",
+        id=c.pk,
+        title=f"{c.person.name}的残疾人证（{c.number}）",
+        status=c.status,
+        status_label=c.get_status_display(),
+        next_step=step,
+        deadline=due,
+        url=reverse("disability_case_detail", args=[c.pk]),
+        done=c.status in (S.CERTIFIED, S.NOT_QUALIFIED, S.REFUSED, S.WITHDRAWN),
+    )
+
+
+def _followups(user: User) -> list[Matter]:
+    person = user.person
+    if person is None:
+        return []
+    rows = []
+    for f in outreach.followups_for_person(person):
+        open_ = f.status == "open"
+        rows.append(
+            Matter(
+                kind="followup",
+                id=f.pk,
+                title=f"{f.get_kind_display()}：{f.description}",
+                status=f.status,
+                status_label=f.get_status_display(),
+                next_step="工作人员正在跟进办理" if open_ else f.get_status_display(),
+                deadline=f.deadline if open_ else None,
+                url="",
+                done=not open_,
+            )
+        )
+    return rows
+
+
+def matters_of_citizen(user: User) -> Matters:
+    """Everything a citizen has with the platform, newest first in each section; only their
+    own (each module's citizen selector scopes it). Raises Forbidden for another role."""
+    require_citizen(user)
+    return Matters(
+        subsidy=[_application(a) for a in subsidy.applications_of_citizen(user)],
+        payments=[_payment(p) for p in subsidy.payments_of_citizen(user)],
+        wildlife=[_claim(c) for c in wildlife.claims_of_farmer(user)],
+        disability=[_case(c) for c in disability.cases_of_citizen(user)],
+        followups=_followups(user),
+    )
