@@ -16,7 +16,7 @@ import chinese_calendar
 from django.db.models import Model, Q, QuerySet
 from django.db.models.functions import Substr
 
-from huimin.core import deadlines, holidays, rules
+from huimin.core import deadlines, holidays, rules, search
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
 from huimin.core.models import (
     HolidayDay,
@@ -161,8 +161,7 @@ def person_list_for_user(*, user: User, filters: PersonFilters | None = None) ->
     if filters.region:
         qs = within_region(qs, user=user, code=filters.region)
     if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(Q(name__contains=term) | Q(resident_id=rules.typed_number(term).upper()))
+        qs = qs.filter(search.person_q(filters.q))
     if filters.sex:
         qs = qs.filter(sex=filters.sex)
     if filters.status:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from huimin.core import rules as core_rules
 from huimin.core.errors import CalendarUnknownYear, Forbidden, InvalidInput, NotFound
 from huimin.core.models import Region, User
+from huimin.core.search import person_q
 from huimin.core.selectors import (
     WorkdayCalendar,
     region_list_for_user,
@@ -118,13 +119,7 @@ def application_list_for_user(
     if filters.region:
         qs = within_region(qs, user=user, code=filters.region)
     if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(
-            Q(child__name__contains=term)
-            | Q(applicant__name__contains=term)
-            | Q(child__resident_id=core_rules.typed_number(term).upper())
-            | Q(applicant__resident_id=core_rules.typed_number(term).upper())
-        )
+        qs = qs.filter(person_q(filters.q, via="child__") | person_q(filters.q, via="applicant__"))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.channel:
