@@ -18,6 +18,16 @@ def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
 
 
+def _years(form: forms.Form, years: list[int]) -> list[tuple[Any, Any]]:
+    """The years a list offers: those with records, and the one asked for (the overview
+    links with ``?year=``: a year without records lists nothing, it is not ignored)."""
+    asked = (form.data.get("year") or "") if form.is_bound else ""
+    shown = set(years)
+    if asked.isdigit() and 2004 <= int(asked) <= 2099:
+        shown.add(int(asked))
+    return [("", _("全部"))] + [(y, f"{y}年") for y in sorted(shown, reverse=True)]
+
+
 def _places(regions: list[Region]) -> list[tuple[str, str]]:
     return [("", str(_("请选择")))] + [
         (r.code, ("　" if r.level == Region.Level.VILLAGE else "") + r.name)
@@ -37,7 +47,7 @@ class ActivityFilterForm(Form):
     def __init__(self, *args: Any, regions: list[Region], years: list[int], **kw: Any) -> None:
         super().__init__(*args, **kw)
         _choice(self, "region").choices = region_choices(regions, _("全部"))
-        _choice(self, "year").choices = [("", _("全部"))] + [(y, f"{y}年") for y in years]
+        _choice(self, "year").choices = _years(self, years)
 
 
 class ActivityForm(PageForm):
@@ -168,7 +178,7 @@ class FollowUpFilterForm(Form):
         super().__init__(*args, **kw)
         _choice(self, "region").choices = region_choices(regions, _("全部"))
         _choice(self, "owner").choices = [("", _("全部")), *owners]
-        _choice(self, "year").choices = [("", _("全部"))] + [(y, f"{y}年") for y in years]
+        _choice(self, "year").choices = _years(self, years)
 
 
 class CloseForm(PageForm):
@@ -196,4 +206,4 @@ class VolunteerFilterForm(Form):
     def __init__(self, *args: Any, regions: list[Region], years: list[int], **kw: Any) -> None:
         super().__init__(*args, **kw)
         _choice(self, "region").choices = region_choices(regions, _("全部"))
-        _choice(self, "year").choices = [("", _("全部"))] + [(y, f"{y}年") for y in years]
+        _choice(self, "year").choices = _years(self, years)
