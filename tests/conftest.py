@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from faker import Faker
 
@@ -26,6 +27,13 @@ def _chinese_after_each_test():
     starts in the default language again."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the cached fragments (core.cache) of an earlier
+    test's database are not this one's."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ from huimin.childcare.selectors import (
     institution_scope,
     price_caps_fen,
 )
+from huimin.core import cache
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Person, Region, User
@@ -416,6 +417,8 @@ def filing_decide(
                 actor=actor,
                 reason=f"{filing.get_kind_display()}{to_status.label}",
             )
+        # the public supervision page shows filed institutions by their acknowledged name
+        cache.bump(cache.SUPERVISION_PUBLIC)
     return filing
 
 

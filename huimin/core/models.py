@@ -373,3 +373,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} · {self.title}"
+
+
+class CacheVersion(models.Model):
+    """The version of a cached page or fragment, bumped by the service that changes what it
+    shows (``core.cache``): every gunicorn worker reads it, so a publication invalidates the
+    fragment in all of them at once."""
+
+    name = models.CharField("名称", max_length=50, primary_key=True)
+    version = models.PositiveBigIntegerField("版本", default=0)
+    changed_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "缓存版本"
+        verbose_name_plural = "缓存版本"
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

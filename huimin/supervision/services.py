@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from huimin.childcare.models import Institution
 from huimin.childcare.selectors import findings_open, institution_scope
+from huimin.core import cache
 from huimin.core import rules as core_rules
 from huimin.core.errors import (
     CalendarUnknownYear,
@@ -263,6 +264,7 @@ def plan_draw(*, actor: User, plan_id: int, at: dt.datetime | None = None) -> Dr
             actor=actor,
             reason=f"对象库{len(candidates)}家，人员库{len(inspectors)}人，抽中{len(assignments)}家",
         )
+        cache.bump(cache.SUPERVISION_PUBLIC)  # the public page shows the draw
         return plan
 
 
@@ -715,6 +717,7 @@ def inspection_publish(*, actor: User, inspection_id: int) -> Inspection:
             raise InvalidInput(f"该检查结果已于{inspection.published_on:%Y年%m月%d日}公示。")
         inspection.published_on = today()
         save_audited(inspection, actor=actor, duplicate="", update_fields=["published_on"])
+        cache.bump(cache.SUPERVISION_PUBLIC)
         return inspection
 
 
@@ -724,13 +727,17 @@ def results_publish_due(*, on: dt.date | None = None) -> int:
     missed run or two no longer makes it late (``publish_due`` stays the latest allowed day;
     the officials' home page flags results past it). Idempotent."""
     day = on or today()
-    return (
-        Inspection.objects.filter(
-            status=I.COMPLETED, published_on__isnull=True, inspected_on__lte=day
+    with transaction.atomic():
+        published = (
+            Inspection.objects.filter(
+                status=I.COMPLETED, published_on__isnull=True, inspected_on__lte=day
+            )
+            .exclude(outcome=Inspection.Outcome.WARNING)
+            .update(published_on=day)
         )
-        .exclude(outcome=Inspection.Outcome.WARNING)
-        .update(published_on=day)
-    )
+        if published:
+            cache.bump(cache.SUPERVISION_PUBLIC)
+    return published
 
 
 # --------------------------------------------------------------------------- complaints, conflicts
@@ -818,13 +825,16 @@ def credit_refresh(*, institution_id: int, reason: str, on: dt.date | None = Non
     )
     if latest and latest.score == result.score and latest.contributions == contributions:
         return latest
-    return CreditRating.objects.create(
-        institution_id=institution_id,
-        score=result.score,
-        level=result.level.value,
-        contributions=contributions,
-        reason=reason[:200],
-    )
+    with transaction.atomic():
+        rating = CreditRating.objects.create(
+            institution_id=institution_id,
+            score=result.score,
+            level=result.level.value,
+            contributions=contributions,
+            reason=reason[:200],
+        )
+        cache.bump(cache.SUPERVISION_PUBLIC)  # the public page shows the latest level
+    return rating
 
 
 def credit_refresh_all(*, reason: str = "定期评价", on: dt.date | None = None) -> int:

@@ -10,11 +10,14 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 
+from huimin.core import cache
 from huimin.core.models import Region
 from huimin.core.selectors import region_counties
 from huimin.supervision import rules, selectors
@@ -26,8 +29,8 @@ from huimin.supervision.views.plans import algorithm_context
 PUBLIC_PAGE_SIZE = 20
 
 
-def _county(request: HttpRequest) -> Region | None:
-    code = request.GET.get("county", "")
+def _county(params: QueryDict) -> Region | None:
+    code = params.get("county", "")
     return region_counties().filter(code=code).first() if code else None
 
 
@@ -46,25 +49,43 @@ def _public_plans(county: Region | None, q: str) -> Any:
     return plans
 
 
+#: The query parameters that shape the public page (others are ignored, also in its cache key).
+PUBLIC_PARAMS = ("county", "q", "plans_page", "results_page", "credit_page")
+
+
 def public_results(request: HttpRequest) -> HttpResponse:
     """公示: three sections, each paginated on its own (``plans_page``, ``results_page``,
-    ``credit_page``), filtered by county and institution name."""
-    county = _county(request)
-    q = request.GET.get("q", "").strip()[:50]
-    plans = Paginator(_public_plans(county, q), PUBLIC_PAGE_SIZE).get_page(
-        request.GET.get("plans_page")
+    ``credit_page``), filtered by county and institution name. The same for every visitor
+    until the next publication: the content is a fragment cached under the publication's
+    version (``core.cache``; one query when it is there)."""
+    query = QueryDict(mutable=True)
+    for name in PUBLIC_PARAMS:
+        value = request.GET.get(name, "")
+        if value:
+            query[name] = value[:100]
+    content = cache.fragment(
+        cache.SUPERVISION_PUBLIC,
+        query.urlencode(),
+        lambda: render_to_string("supervision/_public_content.html", _public_context(query)),
     )
+    return render(request, "supervision/public.html", {"content": mark_safe(content)})  # noqa: S308 - our own template's output
+
+
+def _public_context(params: QueryDict) -> dict[str, Any]:
+    county = _county(params)
+    q = params.get("q", "").strip()[:50]
+    plans = Paginator(_public_plans(county, q), PUBLIC_PAGE_SIZE).get_page(params.get("plans_page"))
     results_qs = selectors.public_inspections()
     if county is not None:
         results_qs = results_qs.filter(institution__region__path__startswith=county.path)
     if q:
         results_qs = results_qs.filter(selectors.public_name_contains(q))
-    results = Paginator(results_qs, PUBLIC_PAGE_SIZE).get_page(request.GET.get("results_page"))
+    results = Paginator(results_qs, PUBLIC_PAGE_SIZE).get_page(params.get("results_page"))
     for i in results:
         i.county_name = county_name(i.institution.region)  # type: ignore[attr-defined]
         i.outcome_label = rules.OUTCOME_LABELS[rules.Outcome(i.outcome)]  # type: ignore[attr-defined]
     ratings = selectors.public_credit(region=county, q=q)
-    credit = Paginator(ratings, PUBLIC_PAGE_SIZE).get_page(request.GET.get("credit_page"))
+    credit = Paginator(ratings, PUBLIC_PAGE_SIZE).get_page(params.get("credit_page"))
     credit_rows = [
         {
             "name": institution.public_name,
@@ -75,27 +96,22 @@ def public_results(request: HttpRequest) -> HttpResponse:
         }
         for institution in credit
     ]
-    query = request.GET.copy()
     queries = {}
     for name in ("plans_page", "results_page", "credit_page"):
-        other = query.copy()
+        other = params.copy()
         other.pop(name, None)
         queries[name] = other.urlencode()
-    return render(
-        request,
-        "supervision/public.html",
-        {
-            "plans": plans,
-            "results": results,
-            "credit": credit,
-            "credit_rows": credit_rows,
-            "counties": list(region_counties()),
-            "county": county.code if county else "",
-            "q": q,
-            "queries": queries,
-            "publish_days": rules.PUBLISH_WORKING_DAYS,
-        },
-    )
+    return {
+        "plans": plans,
+        "results": results,
+        "credit": credit,
+        "credit_rows": credit_rows,
+        "counties": list(region_counties()),
+        "county": county.code if county else "",
+        "q": q,
+        "queries": queries,
+        "publish_days": rules.PUBLISH_WORKING_DAYS,
+    }
 
 
 def public_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
