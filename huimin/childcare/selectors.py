@@ -1086,10 +1086,10 @@ def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyChildca
     filed = (
         institution_scope(user)
         .filter(status=Institution.Status.FILED)
-        .annotate(county=county_key(), recognised=Exists(in_force))
+        .annotate(county_path=county_key(), recognised=Exists(in_force))
     )
     for row in (
-        filed.values("county")
+        filed.values("county_path")
         .annotate(
             n=Count("pk"),
             places=Sum("capacity"),
@@ -1098,19 +1098,19 @@ def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyChildca
         )
         .order_by()
     ):
-        figures = county(row["county"])
+        figures = county(row["county_path"])
         figures.filed = row["n"]
         figures.places = row["places"] or 0
         figures.inclusive = row["inclusive"]
         figures.inclusive_places = row["inclusive_places"] or 0
     for row in (
         Finding.objects.filter(institution__in=institution_scope(user), status=Finding.Status.OPEN)
-        .annotate(county=county_key("institution__region"))
-        .values("county")
+        .annotate(county_path=county_key("institution__region"))
+        .values("county_path")
         .annotate(n=Count("pk"), institutions=Count("institution", distinct=True))
         .order_by()
     ):
-        figures = county(row["county"])
+        figures = county(row["county_path"])
         figures.open_findings = row["n"]
         figures.with_findings = row["institutions"]
     out.pop("", None)

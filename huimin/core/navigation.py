@@ -25,6 +25,20 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem(_("首页"), "home"),
     NavItem(
+        _("全市概览"),
+        "overview",
+        Perm.OVERVIEW_VIEW,
+        roles=frozenset({Role.CITY_ADMIN}),
+        description=_("13个县（市、区）的托育、监督、补贴、救助、办证等指标和地图，年度报告。"),
+    ),
+    NavItem(
+        _("本县概览"),
+        "overview",
+        Perm.OVERVIEW_VIEW,
+        roles=frozenset({Role.COUNTY_OFFICIAL}),
+        description=_("本县（市、区）的托育、监督、补贴、救助、办证等指标，年度报告。"),
+    ),
+    NavItem(
         _("我的办事"),
         "mine",
         None,

@@ -584,20 +584,20 @@ def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyDemonst
     for row in (
         title_list_for_user(user=user)
         .filter(status=Title.Status.ACTIVE, valid_from__lte=today, valid_to__gte=today)
-        .annotate(county=county_key())
-        .values("county")
+        .annotate(county_path=county_key())
+        .values("county_path")
         .annotate(
             provincial=Count("pk", filter=Q(level="provincial")),
             city_level=Count("pk", filter=Q(level="city")),
         )
         .order_by()
     ):
-        figures = out.setdefault(county_code_of(row["county"]), CountyDemonstration())
+        figures = out.setdefault(county_code_of(row["county_path"]), CountyDemonstration())
         figures.provincial, figures.city_level = row["provincial"], row["city_level"]
     for row in (
         Award.objects.filter(application__in=application_scope(user))
-        .annotate(county=county_key())
-        .values("county")
+        .annotate(county_path=county_key())
+        .values("county_path")
         .annotate(
             n=Count("pk"),
             paid=Count("pk", filter=Q(status=Award.Status.PAID)),
@@ -605,7 +605,7 @@ def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyDemonst
         )
         .order_by()
     ):
-        figures = out.setdefault(county_code_of(row["county"]), CountyDemonstration())
+        figures = out.setdefault(county_code_of(row["county_path"]), CountyDemonstration())
         figures.awards, figures.awards_paid = row["n"], row["paid"]
         figures.paid_fen = row["paid_fen"] or 0
     out.pop("", None)

@@ -449,8 +449,8 @@ def overview_by_county(*, user: User, year: int, today: dt.date) -> dict[str, Co
     out: dict[str, CountyDisability] = {}
     for row in (
         case_scope(user)
-        .annotate(county=county_key())
-        .values("county")
+        .annotate(county_path=county_key())
+        .values("county_path")
         .annotate(
             n=Count("pk"),
             overdue=Count("pk", filter=Q(status__in=RUNNING, deadline__lt=today)),
@@ -460,7 +460,7 @@ def overview_by_county(*, user: User, year: int, today: dt.date) -> dict[str, Co
         )
         .order_by()
     ):
-        out[county_code_of(row["county"])] = CountyDisability(
+        out[county_code_of(row["county_path"])] = CountyDisability(
             cases=row["n"],
             overdue=row["overdue"],
             visits=row["visits"],

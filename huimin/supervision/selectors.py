@@ -716,41 +716,41 @@ def overview_by_county(*, user: User) -> dict[str, CountySupervision]:
 
     for row in (
         inspection_scope(user)
-        .annotate(county=county_key("institution__region"))
-        .values("county")
+        .annotate(county_path=county_key("institution__region"))
+        .values("county_path")
         .annotate(
             n=Count("pk", distinct=True),
             completed=Count("pk", distinct=True, filter=Q(status=Inspection.Status.COMPLETED)),
         )
         .order_by()
     ):
-        figures = county(row["county"])
+        figures = county(row["county_path"])
         figures.inspections = row["n"]
         figures.completed = row["completed"]
     letter = OpinionLetter.Status
     for row in (
         letter_scope(user)
-        .annotate(county=county_key("institution__region"))
-        .values("county")
+        .annotate(county_path=county_key("institution__region"))
+        .values("county_path")
         .annotate(
             overdue=Count("pk", filter=Q(status=letter.OVERDUE)),
             open=Count("pk", filter=Q(status__in=[letter.ISSUED, letter.SUBMITTED])),
         )
         .order_by()
     ):
-        figures = county(row["county"])
+        figures = county(row["county_path"])
         figures.overdue_letters = row["overdue"]
         figures.open_letters = row["open"]
     latest = CreditRating.objects.filter(institution=OuterRef("pk")).order_by("-computed_at", "-id")
     for row in (
         institution_scope(user)
         .filter(status=Institution.Status.FILED)
-        .annotate(county=county_key(), level=Subquery(latest.values("level")[:1]))
-        .values("county", "level")
+        .annotate(county_path=county_key(), level=Subquery(latest.values("level")[:1]))
+        .values("county_path", "level")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        figures = county(row["county"])
+        figures = county(row["county_path"])
         if row["level"] is None:
             figures.unrated += row["n"]
         else:

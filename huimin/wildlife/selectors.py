@@ -315,8 +315,8 @@ def overview_by_county(*, user: User, year: int) -> dict[str, CountyWildlife]:
     for row in (
         claim_scope(user)
         .filter(policy__year=year)
-        .annotate(county=county_key())
-        .values("county")
+        .annotate(county_path=county_key())
+        .values("county_path")
         .annotate(
             n=Count("pk"),
             paid=Count("pk", filter=Q(status=Claim.Status.PAID)),
@@ -324,18 +324,18 @@ def overview_by_county(*, user: User, year: int) -> dict[str, CountyWildlife]:
         )
         .order_by()
     ):
-        figures = out.setdefault(county_code_of(row["county"]), CountyWildlife())
+        figures = out.setdefault(county_code_of(row["county_path"]), CountyWildlife())
         figures.claims, figures.paid = row["n"], row["paid"]
         figures.paid_fen = row["paid_fen"] or 0
     for row in (
         policy_scope(user)
         .filter(year=year)
-        .annotate(county=county_key())
-        .values("county")
+        .annotate(county_path=county_key())
+        .values("county_path")
         .annotate(n=Count("pk"), limit=Sum("limit_fen"), committed=Sum("committed_fen"))
         .order_by()
     ):
-        figures = out.setdefault(county_code_of(row["county"]), CountyWildlife())
+        figures = out.setdefault(county_code_of(row["county_path"]), CountyWildlife())
         figures.policies = row["n"]
         figures.limit_fen = row["limit"] or 0
         figures.committed_fen = row["committed"] or 0
