@@ -64,6 +64,7 @@ ACCOUNTS: tuple[str | None, ...] = (
 #: The model behind each path parameter: half the requests to an operation with a path name
 #: objects of the demo city (the other half random values, mostly 404).
 PATH_MODELS = {
+    "activity_id": "outreach.Activity",
     "application_id": "subsidy.Application",
     "batch_id": "subsidy.PaymentBatch",
     "case_id": "disability.Case",
@@ -74,6 +75,7 @@ PATH_MODELS = {
     "course_id": "demonstration.Course",
     "demo_application_id": "demonstration.Application",
     "enrollment_id": "childcare.Enrollment",
+    "followup_id": "outreach.FollowUp",
     "filing_id": "childcare.Filing",
     "inspection_id": "supervision.Inspection",
     "institution_id": "childcare.Institution",

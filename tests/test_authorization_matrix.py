@@ -36,6 +36,8 @@ from huimin.core.services import api_token_create
 from huimin.demonstration.models import Rubric
 from huimin.disability.models import Benefit, CasePhoto, Certificate, Team
 from huimin.disability.models import Case as DisabilityCase
+from huimin.outreach.models import Activity as OutreachActivity
+from huimin.outreach.models import ActivityPhoto, FollowUp
 from huimin.subsidy.models import Application, PaymentBatch
 from huimin.supervision.models import (
     Complaint,
@@ -186,6 +188,15 @@ NO_OBJECT = {
     "api/disability/cases",
     "api/disability/certificates",
     "api/disability/dashboard",
+    "outreach/activities/",
+    "outreach/activities/new/",
+    "outreach/visits/new/",
+    "outreach/followups/",
+    "outreach/volunteers/",
+    "outreach/children/",
+    "api/outreach/activities",
+    "api/outreach/followups",
+    "api/outreach/totals",
 }
 
 
@@ -264,9 +275,18 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "team_id": lambda: Team.objects.filter(here("township")).first(),
     "certificate_id": lambda: Certificate.objects.filter(here("region")).first(),
     "benefit_id": lambda: Benefit.objects.first(),
+    "activity_id": lambda: OutreachActivity.objects.filter(here("region")).first(),
+    "activity_photo_id": lambda: ActivityPhoto.objects.filter(here("activity__region")).first(),
+    "followup_id": lambda: FollowUp.objects.filter(here("region")).first(),
 }
 #: Parameters that are not objects.
-PLAIN = {"year": 2027, "kind": "staff", "fmt": "xlsx"}
+PLAIN = {
+    "year": 2027,
+    "kind": "staff",
+    "fmt": "xlsx",
+    "what": "volunteer",
+    "volunteer_key": "n矩阵",
+}
 
 
 def test_every_url_is_in_the_matrix():
@@ -304,6 +324,10 @@ def _missing_objects_made() -> None:
     if case is not None and not CasePhoto.objects.filter(case=case).exists():
         case_photo = CasePhoto(case=case, uploaded_by=admin)
         case_photo.file.save("matrix.png", ContentFile(PNG), save=True)
+    activity = OutreachActivity.objects.filter(here("region")).first()
+    if activity is not None and not ActivityPhoto.objects.filter(activity=activity).exists():
+        activity_photo = ActivityPhoto(activity=activity, uploaded_by=admin)
+        activity_photo.file.save("matrix.png", ContentFile(PNG), save=True)
     item = InspectionItem.objects.filter(here("inspection__institution__region")).first()
     if item is not None and not InspectionPhoto.objects.filter(item=item).exists():
         photo = InspectionPhoto(item=item, uploaded_by=admin)

@@ -331,10 +331,12 @@ class _Story:
             "老年人金融素养；网点同时开设诗词朗诵等课程。",
         )
         step = max((end - start).days // CLASS_SESSIONS, 1)
-        left = CLASS_ATTENDANCES
-        for i in range(CLASS_SESSIONS):
-            count = left if i == CLASS_SESSIONS - 1 else self.rng.randint(52, 72)
-            left -= count
+        counts = [self.rng.randint(52, 72) for _ in range(CLASS_SESSIONS)]
+        i = 0
+        while sum(counts) != CLASS_ATTENDANCES:  # spread the difference one by one
+            counts[i % CLASS_SESSIONS] += 1 if sum(counts) < CLASS_ATTENDANCES else -1
+            i += 1
+        for i, count in enumerate(counts):
             services.activity_session_add(
                 actor=county,
                 activity_id=activity.pk,
@@ -383,6 +385,17 @@ class _Story:
         for login, keeper_login, prefix, owner_login in rounds:
             actor, keeper, owner = self.user(login), self.user(keeper_login), self.user(owner_login)
             villages = self.villages(prefix)
+            rounds_activity = self.activity(
+                actor,
+                kind="home_visit",
+                title="入冬困难家庭走访慰问",
+                organiser=actor.organisation,
+                organiser_region=prefix[:6],
+                region=villages[0].code,
+                address="辖区困难家庭",
+                starts_on=today - dt.timedelta(days=19),
+                ends_on=today - dt.timedelta(days=3),
+            )
             plan = [
                 (13, "heating", "取暖炉烟道堵塞，屋内冷", "open"),  # 5 working days: overdue
                 (19, "medical", "慢性病需按月送药", "open"),  # 10 working days: overdue
@@ -409,6 +422,7 @@ class _Story:
                     today - dt.timedelta(days=ago),
                     "老两口与儿子同住，身体一般，冬季取暖有困难。",
                     needs,
+                    activity=rounds_activity,
                     visitors=str(actor),
                 )
                 if end == "done":

@@ -186,10 +186,12 @@ def activity_add(request: AuthedRequest, activity_id: int, what: str) -> HttpRes
 
 
 @login_required
-def activity_photo(request: AuthedRequest, activity_id: int, photo_id: int) -> FileResponse:
+def activity_photo(
+    request: AuthedRequest, activity_id: int, activity_photo_id: int
+) -> FileResponse:
     """A photo of an activity, to whoever may see the activity."""
     activity = selectors.activity_get_for_user(user=request.user, activity_id=activity_id)
-    photo = activity.photos.filter(pk=photo_id).first()
+    photo = activity.photos.filter(pk=activity_photo_id).first()
     if photo is None:
         raise Http404
     return upload_response(photo.file.open("rb"), photo.file.name.rsplit("/", 1)[-1])
@@ -205,7 +207,7 @@ urlpatterns = [
         name="outreach_activity_add",
     ),
     path(
-        "activities/<int:activity_id>/photos/<int:photo_id>/",
+        "activities/<int:activity_id>/photos/<int:activity_photo_id>/",
         activity_photo,
         name="outreach_activity_photo",
     ),

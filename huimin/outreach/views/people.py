@@ -43,9 +43,9 @@ def volunteer_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def volunteer_detail(request: AuthedRequest, key: str) -> HttpResponse:
+def volunteer_detail(request: AuthedRequest, volunteer_key: str) -> HttpResponse:
     """One volunteer's hours by month and the activities they served in."""
-    name, months, rows = selectors.volunteer_months_for_user(user=request.user, key=key)
+    name, months, rows = selectors.volunteer_months_for_user(user=request.user, key=volunteer_key)
     peak = max((m.hours for m in months), default=0) or 1
     return render(
         request,
@@ -94,6 +94,6 @@ def children_unclaimed(request: AuthedRequest) -> HttpResponse:
 
 urlpatterns = [
     path("volunteers/", volunteer_list, name="outreach_volunteer_list"),
-    path("volunteers/<path:key>/", volunteer_detail, name="outreach_volunteer_detail"),
+    path("volunteers/<path:volunteer_key>/", volunteer_detail, name="outreach_volunteer_detail"),
     path("children/", children_unclaimed, name="outreach_children"),
 ]
