@@ -245,7 +245,7 @@ class FollowUpFilters:
 def followup_list_for_user(
     *, user: User, filters: FollowUpFilters | None = None, today: dt.date | None = None
 ) -> QuerySet[FollowUp]:
-    """Follow-ups in scope: open ones first by deadline, then the closed ones newest first."""
+    """Follow-ups in scope: open ones first, each group by deadline (the most urgent first)."""
     _require(user)
     filters = filters or FollowUpFilters()
     qs = followup_scope(user)
