@@ -81,6 +81,7 @@ PATH_MODELS = {
     "institution_id": "childcare.Institution",
     "item_id": "supervision.InspectionItem",
     "letter_id": "supervision.OpinionLetter",
+    "notification_id": "core.Notification",
     "person_id": "core.Person",
     "plan_id": "supervision.DrawPlan",
     "recognition_id": "childcare.InclusiveRecognition",

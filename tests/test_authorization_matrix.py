@@ -31,7 +31,7 @@ from huimin.childcare.models import (
     Staff,
 )
 from huimin.core.backups import table_counts
-from huimin.core.models import Person, User
+from huimin.core.models import Notification, Person, User
 from huimin.core.services import api_token_create
 from huimin.demonstration.models import Rubric
 from huimin.disability.models import Benefit, CasePhoto, Certificate, Team
@@ -189,6 +189,12 @@ NO_OBJECT = {
     "api/disability/certificates",
     "api/disability/dashboard",
     "outreach/activities/",
+    # a citizen's own (other roles: 403); the messages are only ever the recipient's
+    "me/",
+    "me/inbox/",
+    "me/inbox/read-all/",
+    "api/me/matters",
+    "api/me/inbox",
     "outreach/activities/new/",
     "outreach/visits/new/",
     "outreach/followups/",
@@ -278,6 +284,8 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "activity_id": lambda: OutreachActivity.objects.filter(here("region")).first(),
     "activity_photo_id": lambda: ActivityPhoto.objects.filter(here("activity__region")).first(),
     "followup_id": lambda: FollowUp.objects.filter(here("region")).first(),
+    # a message of the demo's farmer (平陆县): none of the outsiders is its recipient
+    "notification_id": lambda: Notification.objects.filter(recipient__username="farmer").first(),
 }
 #: Parameters that are not objects.
 PLAIN = {

@@ -88,7 +88,7 @@ def _application(a: Application) -> Matter:
         status_label=a.get_status_display(),
         next_step=steps.get(S(a.status), ""),
         deadline=a.deadline if waiting else None,
-        url=reverse("subsidy_application_detail", args=[a.pk]),
+        url=f"{reverse('subsidy_apply')}#application-{a.pk}",
         done=not waiting,
     )
 
@@ -116,7 +116,7 @@ def _payment(line: PaymentLine) -> Matter:
         status_label=line.get_status_display(),
         next_step=step,
         deadline=None,
-        url=reverse("subsidy_application_detail", args=[line.application_id]),
+        url=f"{reverse('subsidy_apply')}#application-{line.application_id}",
         done=line.status == S.PAID,
     )
 

@@ -15,7 +15,8 @@ from huimin.subsidy.models import Application, BankResultImport, PaymentLine
 
 
 def _url(application_id: int) -> str:
-    return reverse("subsidy_application_detail", args=[application_id])
+    """Where a guardian reads their application: their own page, at its card."""
+    return f"{reverse('subsidy_apply')}#application-{application_id}"
 
 
 def _yuan(fen: int) -> str:

@@ -84,7 +84,7 @@ def test_each_step_of_a_subsidy_application_leaves_one_message_for_the_guardian(
     subsidy_services.application_review(actor=township, application_id=application.pk, approve=True)
     assert titles(guardian) == ["育儿补贴申请已受理", "育儿补贴申请已通过乡镇审核"]
     subsidy_services.application_confirm(actor=county, application_id=application.pk, approve=True)
-    url = f"/subsidy/applications/{application.pk}/"
+    url = f"/subsidy/apply/#application-{application.pk}"
     assert inbox(guardian) == [
         ("育儿补贴申请已受理", url),
         ("育儿补贴申请已通过乡镇审核", url),
@@ -212,7 +212,7 @@ def test_a_message_is_emailed_once_committed_only_to_an_account_with_an_address(
     assert [(m.subject, m.to) for m in mail.outbox] == [
         ("【惠民】育儿补贴申请已确认", ["wangli@example.cn"])
     ]
-    assert f"/subsidy/applications/{application.pk}/" in mail.outbox[0].body
+    assert f"/subsidy/apply/#application-{application.pk}" in mail.outbox[0].body
     message = Notification.objects.filter(recipient=guardian).latest("id")
     assert message.emailed_at is not None
 
