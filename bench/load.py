@@ -312,6 +312,14 @@ ISOLATED: list[tuple[str, str | None, str]] = [
     ("api applications, city admin (session)", "admin", "/api/subsidy/applications"),
     ("subsidy dashboard, city admin", "admin", "/subsidy/dashboard/"),
     ("subsidy dashboard, finance", "finance", "/subsidy/dashboard/"),
+    ("people list, township", "beicheng", "/people/"),
+    ("people search, 3 characters, county", "yanhu", "/people/?q=%E5%BC%A0%E5%A9%B7%E5%A9%B7"),
+    ("people search, 1 character, county", "yanhu", "/people/?q=%E6%9D%8E"),
+    (
+        "applications search, 3 characters, city admin",
+        "admin",
+        "/subsidy/applications/?q=%E5%BC%A0%E5%A9%B7%E5%A9%B7",
+    ),
 ]
 
 #: Where each placeholder's ids are found: the list page and the link to a detail page.
