@@ -66,7 +66,8 @@ lint: install-test
 ## make bench: every script in bench/ with its defaults (the subsidy batch at 116,400 children,
 ## on a scratch PostgreSQL database instead when DATABASE_URL is set; the load benchmark on the
 ## city demo data in var/bench/city/, built on its first run in about 4–5 minutes, then about
-## 2 minutes a run)
+## 2 minutes a run; bench/overview.py: the city overview against a page counting one table, on
+## a copy of the same data)
 bench: install-test
 	@for b in bench/*.py; do [ "$$b" = "bench/__init__.py" ] || $(BIN)/python $$b || exit 1; done
 

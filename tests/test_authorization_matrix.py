@@ -33,6 +33,7 @@ from huimin.childcare.models import (
 from huimin.core.backups import table_counts
 from huimin.core.models import Notification, Person, User
 from huimin.core.services import api_token_create
+from huimin.dashboard.models import ReportRun
 from huimin.demonstration.models import Rubric
 from huimin.disability.models import Benefit, CasePhoto, Certificate, Team
 from huimin.disability.models import Case as DisabilityCase
@@ -203,6 +204,8 @@ NO_OBJECT = {
     "api/outreach/activities",
     "api/outreach/followups",
     "api/outreach/totals",
+    "overview/",
+    "overview/reports/",
 }
 
 
@@ -284,6 +287,7 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "activity_id": lambda: OutreachActivity.objects.filter(here("region")).first(),
     "activity_photo_id": lambda: ActivityPhoto.objects.filter(here("activity__region")).first(),
     "followup_id": lambda: FollowUp.objects.filter(here("region")).first(),
+    "report_id": lambda: ReportRun.objects.filter(here("region")).first(),
     # a message of the demo's farmer (平陆县): none of the outsiders is its recipient
     "notification_id": lambda: Notification.objects.filter(recipient__username="farmer").first(),
 }
@@ -294,6 +298,7 @@ PLAIN = {
     "fmt": "xlsx",
     "what": "volunteer",
     "volunteer_key": "n矩阵",
+    "county_code": "140802",  # 盐湖区's overview: none of the outsiders' counties
 }
 
 
@@ -328,6 +333,8 @@ def _missing_objects_made() -> None:
         _wildlife_claim_made(county, admin)
     if not DisabilityCase.objects.filter(here("region")).exists():
         _disability_case_made(county, admin)
+    if not ReportRun.objects.filter(here("region")).exists():
+        ReportRun.objects.create(region=county, year=2025, requested_by=admin, status="done")
     case = DisabilityCase.objects.filter(here("region")).first()
     if case is not None and not CasePhoto.objects.filter(case=case).exists():
         case_photo = CasePhoto(case=case, uploaded_by=admin)

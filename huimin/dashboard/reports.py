@@ -203,6 +203,8 @@ def _bar_chart(title: str, names: list[str], values: list[float], unit: str) -> 
     font = cjk_font().name
     width, height = BODY_WIDTH, 62 * mm
     drawing = Drawing(width, height)
+    # the drawing's first font is the CJK one: reportlab's default (Times-Roman) is not embedded
+    drawing.initialFontName = font
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 16 * mm
     chart.width, chart.height = width - 16 * mm, height - 26 * mm

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -204,7 +204,6 @@ def report_download(request: AuthedRequest, report_id: int, kind: str) -> FileRe
 
 urlpatterns = [
     path("overview/", overview_city, name="overview"),
-    re_path(r"^overview/(?P<county_code>\d{6})/$", overview_county, name="overview_county"),
     path("overview/reports/", report_list, name="overview_report_list"),
     path(
         "overview/reports/<int:report_id>/progress/",
@@ -223,4 +222,6 @@ urlpatterns = [
         {"kind": "xlsx"},
         name="overview_report_xlsx",
     ),
+    # after the reports: "reports" is no county's code (and would be 404 as one)
+    path("overview/<str:county_code>/", overview_county, name="overview_county"),
 ]
