@@ -52,7 +52,7 @@ def test_three_characters_go_through_the_index_and_fewer_do_not(wanrong_official
         assert "core_person_name_trgm MATCH" in sql("李秀英")
         assert "core_person_name_trgm" not in sql("秀英")
     else:  # pg_trgm's GIN index answers the LIKE itself
-        assert 'LIKE' in sql("李秀英")
+        assert "LIKE" in sql("李秀英")
     assert search.uses_trigram("李秀英")
     assert not search.uses_trigram(" 秀英 ")
 
