@@ -604,6 +604,7 @@ def calendar_years(*, today: dt.date) -> list[YearCalendar]:
     years = set(range(today.year - 1, min(today.year + 2, holidays.LAST_YEAR) + 1))
     years |= set(HolidayYear.objects.values_list("year", flat=True))
     calendar = WorkdayCalendar()
+    return [calendar.year(y) for y in sorted(years)]
 
 
 # --------------------------------------------------------------------------- inbox
@@ -630,4 +631,3 @@ def notification_get_for_user(*, user: User, notification_id: int) -> Notificati
     if notification is None:
         raise NotFound("没有这条消息。")
     return notification
-    return [calendar.year(y) for y in sorted(years)]

@@ -203,6 +203,11 @@ def application_lines(application: Application) -> QuerySet[PaymentLine]:
 
 
 def applications_of_citizen(user: User) -> QuerySet[Application]:
+    """A guardian's own applications (their home page)."""
+    _require(user, core_rules.Perm.SUBSIDY_APPLY)
+    return application_scope(user).select_related("child", "region").order_by("-id")
+
+
 def payments_of_citizen(user: User) -> QuerySet[PaymentLine]:
     """The payment lines of a guardian's own applications, newest year first (我的办事)."""
     _require(user, core_rules.Perm.SUBSIDY_APPLY)
@@ -212,11 +217,6 @@ def payments_of_citizen(user: User) -> QuerySet[PaymentLine]:
         .select_related("child")
         .order_by("-year", "-id")
     )
-
-
-    """A guardian's own applications (their home page)."""
-    _require(user, core_rules.Perm.SUBSIDY_APPLY)
-    return application_scope(user).select_related("child", "region").order_by("-id")
 
 
 # --------------------------------------------------------------------------- payment batches
