@@ -253,9 +253,8 @@ def test_the_overview_takes_a_constant_number_of_queries(
 ):
     client.force_login(admin)
     client.get("/overview/")  # the session and the caches warm
-    # session, user, regions, menu and inbox; the counties; one or two grouped counts per
-    # module (childcare 2, supervision 3, subsidy 3, wildlife 2, disability 1, demonstration 2,
-    # outreach 5) — the same whatever the data's size (the county page: no redirect check)
+    # session, user, regions and the layout's own; the counties; a few grouped counts per
+    # module (each grouped by county) — the same whatever the data's size
     with django_assert_num_queries(25):
         assert client.get("/overview/?year=2025").status_code == 200
     client.force_login(wanrong)
