@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huimin.core.errors import Forbidden
 from huimin.core.models import User
@@ -21,11 +23,11 @@ from huimin.wildlife import selectors as wildlife
 from huimin.wildlife.models import Claim
 
 KINDS = {
-    "subsidy": "育儿补贴申请",
-    "payment": "育儿补贴发放",
-    "wildlife": "野生动物致害报案",
-    "disability": "残疾人证上门办理",
-    "followup": "走访发现的需求",
+    "subsidy": gettext_lazy("育儿补贴申请"),
+    "payment": gettext_lazy("育儿补贴发放"),
+    "wildlife": gettext_lazy("野生动物致害报案"),
+    "disability": gettext_lazy("残疾人证上门办理"),
+    "followup": gettext_lazy("走访发现的需求"),
 }
 
 
@@ -43,7 +45,7 @@ class Matter:
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return str(KINDS[self.kind])
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,10 @@ def require_citizen(user: User) -> None:
 def _application(a: Application) -> Matter:
     S = Application.Status
     steps = {
-        S.SUBMITTED: "等待乡镇（街道）审核，无需再交材料",
-        S.TOWNSHIP_APPROVED: "已通过乡镇审核，等待县级确认",
-        S.CONFIRMED: "已确认，补贴每年随发放批次打到您的银行账户",
-        S.REJECTED: "未通过：查看原因，补正后可重新申请",
+        S.SUBMITTED: _("等待乡镇（街道）审核，无需再交材料"),
+        S.TOWNSHIP_APPROVED: _("已通过乡镇审核，等待县级确认"),
+        S.CONFIRMED: _("已确认，补贴每年随发放批次打到您的银行账户"),
+        S.REJECTED: _("未通过：查看原因，补正后可重新申请"),
     }
     waiting = a.status in (S.SUBMITTED, S.TOWNSHIP_APPROVED)
     return Matter(
@@ -125,12 +127,12 @@ def _claim(c: Claim) -> Matter:
     S = Claim.Status
     amount = wildlife_rules.fen_to_yuan(c.amount_fen or 0)
     steps: dict[str, tuple[str, dt.date | None]] = {
-        S.REPORTED: ("等待当日接案", c.accept_due),
-        S.ACCEPTED: ("等待查勘员上门查勘定损，请保留受损现场", c.deadline),
+        S.REPORTED: (_("等待当日接案"), c.accept_due),
+        S.ACCEPTED: (_("等待查勘员上门查勘定损，请保留受损现场"), c.deadline),
         S.REJECTED: (f"不予受理：{c.exclusion_label or '见报案页面'}", None),
         S.SURVEYED: (f"定损{amount}元：请打开报案确认金额，或提出异议", None),
-        S.AGREED: ("已确认金额，等待赔付", c.payment_due),
-        S.PAYING: ("赔款正在由银行发放", c.payment_due),
+        S.AGREED: (_("已确认金额，等待赔付"), c.payment_due),
+        S.PAYING: (_("赔款正在由银行发放"), c.payment_due),
         S.PAID: (f"已赔付{wildlife_rules.fen_to_yuan(c.paid_fen)}元", None),
     }
     step, due = steps.get(c.status, ("", None))
@@ -151,12 +153,12 @@ def _case(c: Case) -> Matter:
     S = Case.Status
     day = c.team.day if c.team is not None else None
     steps: dict[str, tuple[str, dt.date | None]] = {
-        S.REQUESTED: ("等待残联安排上门服务组", None),
+        S.REQUESTED: (_("等待残联安排上门服务组"), None),
         S.SCHEDULED: (
             f"上门服务组将于{day:%m月%d日}到家，请本人在家并备好身份证、户口簿" if day else "",
             day,
         ),
-        S.VISITED: ("已上门，等待医生评定", c.deadline),
+        S.VISITED: (_("已上门，等待医生评定"), c.deadline),
         S.ASSESSED: (f"评定为{c.result_text}，等待公示", c.deadline),
         S.POSTED: (
             f"公示中；如有异议，在{c.objection_until:%m月%d日}前提出"
@@ -164,11 +166,11 @@ def _case(c: Case) -> Matter:
             else "公示中",
             c.objection_until,
         ),
-        S.APPROVED: ("县级审核通过，等待发证", c.deadline),
-        S.CERTIFIED: ("残疾人证已发放", None),
-        S.NOT_QUALIFIED: ("未达到残疾标准", None),
-        S.REFUSED: ("县级审核未通过：查看理由", None),
-        S.WITHDRAWN: ("已撤回", None),
+        S.APPROVED: (_("县级审核通过，等待发证"), c.deadline),
+        S.CERTIFIED: (_("残疾人证已发放"), None),
+        S.NOT_QUALIFIED: (_("未达到残疾标准"), None),
+        S.REFUSED: (_("县级审核未通过：查看理由"), None),
+        S.WITHDRAWN: (_("已撤回"), None),
     }
     step, due = steps.get(c.status, ("", None))
     return Matter(
@@ -198,7 +200,7 @@ def _followups(user: User) -> list[Matter]:
                 title=f"{f.get_kind_display()}：{f.description}",
                 status=f.status,
                 status_label=f.get_status_display(),
-                next_step="工作人员正在跟进办理" if open_ else f.get_status_display(),
+                next_step=_("工作人员正在跟进办理") if open_ else f.get_status_display(),
                 deadline=f.deadline if open_ else None,
                 url="",
                 done=not open_,
