@@ -189,13 +189,13 @@ NO_OBJECT = {
     "api/disability/cases",
     "api/disability/certificates",
     "api/disability/dashboard",
-    "outreach/activities/",
     # a citizen's own (other roles: 403); the messages are only ever the recipient's
     "me/",
     "me/inbox/",
     "me/inbox/read-all/",
     "api/me/matters",
     "api/me/inbox",
+    "outreach/activities/",
     "outreach/activities/new/",
     "outreach/visits/new/",
     "outreach/followups/",
@@ -284,12 +284,12 @@ OBJECTS: dict[str, Callable[[], Model | None]] = {
     "team_id": lambda: Team.objects.filter(here("township")).first(),
     "certificate_id": lambda: Certificate.objects.filter(here("region")).first(),
     "benefit_id": lambda: Benefit.objects.first(),
+    # a message of the demo's farmer (平陆县): none of the outsiders is its recipient
+    "notification_id": lambda: Notification.objects.filter(recipient__username="farmer").first(),
     "activity_id": lambda: OutreachActivity.objects.filter(here("region")).first(),
     "activity_photo_id": lambda: ActivityPhoto.objects.filter(here("activity__region")).first(),
     "followup_id": lambda: FollowUp.objects.filter(here("region")).first(),
     "report_id": lambda: ReportRun.objects.filter(here("region")).first(),
-    # a message of the demo's farmer (平陆县): none of the outsiders is its recipient
-    "notification_id": lambda: Notification.objects.filter(recipient__username="farmer").first(),
 }
 #: Parameters that are not objects.
 PLAIN = {
