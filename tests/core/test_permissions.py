@@ -50,6 +50,8 @@ def test_every_role_has_its_grants_and_every_grant_its_reason():
                 Perm.DISABILITY_VIEW,
                 Perm.DISABILITY_REQUEST,
                 Perm.DISABILITY_HANDLE,
+                Perm.OUTREACH_VIEW,  # its winter-warmth home visits and their follow-ups
+                Perm.OUTREACH_MANAGE,
             },
         ),
         (
