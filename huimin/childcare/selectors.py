@@ -57,8 +57,7 @@ from huimin.core.models import Person, User
 from huimin.core.navigation import HomeStat
 from huimin.core.selectors import (
     WorkdayCalendar,
-    county_code_of,
-    county_key,
+    counts_by_county,
     region_scope_q,
     within_region,
 )
@@ -1074,8 +1073,8 @@ def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyChildca
     _require(user, core_rules.Perm.INSTITUTION_VIEW)
     out: dict[str, CountyChildcare] = {}
 
-    def county(path: str) -> CountyChildcare:
-        return out.setdefault(county_code_of(path), CountyChildcare())
+    def county(code: str) -> CountyChildcare:
+        return out.setdefault(code, CountyChildcare())
 
     in_force = InclusiveRecognition.objects.filter(
         institution=OuterRef("pk"),
@@ -1086,32 +1085,27 @@ def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyChildca
     filed = (
         institution_scope(user)
         .filter(status=Institution.Status.FILED)
-        .annotate(county_path=county_key(), recognised=Exists(in_force))
+        .annotate(recognised=Exists(in_force))
     )
-    for row in (
-        filed.values("county_path")
-        .annotate(
-            n=Count("pk"),
-            places=Sum("capacity"),
-            inclusive=Count("pk", filter=Q(recognised=True)),
-            inclusive_places=Sum("capacity", filter=Q(recognised=True)),
-        )
-        .order_by()
+    for code, row in counts_by_county(
+        filed,
+        n=Count("pk"),
+        places=Sum("capacity"),
+        inclusive=Count("pk", filter=Q(recognised=True)),
+        inclusive_places=Sum("capacity", filter=Q(recognised=True)),
     ):
-        figures = county(row["county_path"])
+        figures = county(code)
         figures.filed = row["n"]
         figures.places = row["places"] or 0
         figures.inclusive = row["inclusive"]
         figures.inclusive_places = row["inclusive_places"] or 0
-    for row in (
-        Finding.objects.filter(institution__in=institution_scope(user), status=Finding.Status.OPEN)
-        .annotate(county_path=county_key("institution__region"))
-        .values("county_path")
-        .annotate(n=Count("pk"), institutions=Count("institution", distinct=True))
-        .order_by()
+    for code, row in counts_by_county(
+        Finding.objects.filter(institution__in=institution_scope(user), status=Finding.Status.OPEN),
+        "institution__region",
+        n=Count("pk"),
+        institutions=Count("institution", distinct=True),
     ):
-        figures = county(row["county_path"])
+        figures = county(code)
         figures.open_findings = row["n"]
         figures.with_findings = row["institutions"]
-    out.pop("", None)
     return out

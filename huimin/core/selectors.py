@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import chinese_calendar
 from django.db.models import Model, Q, QuerySet
@@ -128,6 +129,24 @@ def county_code_of(path: str) -> str:
     """The county's code of a county path from ``county_key`` ("140800/140822/" → "140822");
     "" for a path above the counties (the city's own rows)."""
     return path[7:13] if len(path) >= COUNTY_PATH_LENGTH else ""
+
+
+def counts_by_county(
+    qs: QuerySet[Any], field: str = "region", *, by: tuple[str, ...] = (), **aggregates: Any
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The ``aggregates`` of ``qs`` grouped by the county its ``field`` region lies in (and by
+    the fields ``by``): one (county code, row) per group, the city's own rows left out. Every
+    module's overview figures are such grouped counts over its scoped selector."""
+    rows = (
+        qs.annotate(county_path=county_key(field))
+        .values("county_path", *by)
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in rows:
+        code = county_code_of(row.pop("county_path"))
+        if code:
+            yield code, row
 
 
 # --------------------------------------------------------------------------- people

@@ -17,8 +17,7 @@ from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, NotFound
 from huimin.core.models import User
 from huimin.core.selectors import (
-    county_code_of,
-    county_key,
+    counts_by_county,
     region_paths_for_user,
     region_scope_q,
     within_region,
@@ -581,32 +580,22 @@ def overview_by_county(*, user: User, today: dt.date) -> dict[str, CountyDemonst
     two grouped counts."""
     _require(user, Perm.DEMO_VIEW)
     out: dict[str, CountyDemonstration] = {}
-    for row in (
-        title_list_for_user(user=user)
-        .filter(status=Title.Status.ACTIVE, valid_from__lte=today, valid_to__gte=today)
-        .annotate(county_path=county_key())
-        .values("county_path")
-        .annotate(
-            provincial=Count("pk", filter=Q(level="provincial")),
-            city_level=Count("pk", filter=Q(level="city")),
-        )
-        .order_by()
+    for code, row in counts_by_county(
+        title_list_for_user(user=user).filter(
+            status=Title.Status.ACTIVE, valid_from__lte=today, valid_to__gte=today
+        ),
+        provincial=Count("pk", filter=Q(level="provincial")),
+        city_level=Count("pk", filter=Q(level="city")),
     ):
-        figures = out.setdefault(county_code_of(row["county_path"]), CountyDemonstration())
+        figures = out.setdefault(code, CountyDemonstration())
         figures.provincial, figures.city_level = row["provincial"], row["city_level"]
-    for row in (
-        Award.objects.filter(application__in=application_scope(user))
-        .annotate(county_path=county_key())
-        .values("county_path")
-        .annotate(
-            n=Count("pk"),
-            paid=Count("pk", filter=Q(status=Award.Status.PAID)),
-            paid_fen=Sum("amount_fen", filter=Q(status=Award.Status.PAID)),
-        )
-        .order_by()
+    for code, row in counts_by_county(
+        Award.objects.filter(application__in=application_scope(user)),
+        n=Count("pk"),
+        paid=Count("pk", filter=Q(status=Award.Status.PAID)),
+        paid_fen=Sum("amount_fen", filter=Q(status=Award.Status.PAID)),
     ):
-        figures = out.setdefault(county_code_of(row["county_path"]), CountyDemonstration())
+        figures = out.setdefault(code, CountyDemonstration())
         figures.awards, figures.awards_paid = row["n"], row["paid"]
         figures.paid_fen = row["paid_fen"] or 0
-    out.pop("", None)
     return out

@@ -20,8 +20,7 @@ from huimin.core.errors import Forbidden, NotFound
 from huimin.core.models import Region, User
 from huimin.core.selectors import (
     WorkdayCalendar,
-    county_code_of,
-    county_key,
+    counts_by_county,
     household_people,
     region_scope_q,
     within_region,
@@ -447,25 +446,19 @@ def overview_by_county(*, user: User, year: int, today: dt.date) -> dict[str, Co
     visited = Q(visited_on__gte=dt.date(year, 1, 1), visited_on__lt=dt.date(year + 1, 1, 1))
     completed = visited & Q(completed_on__isnull=False, deadline__isnull=False)
     out: dict[str, CountyDisability] = {}
-    for row in (
-        case_scope(user)
-        .annotate(county_path=county_key())
-        .values("county_path")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=Q(status__in=RUNNING, deadline__lt=today)),
-            visits=Count("pk", filter=visited),
-            completed=Count("pk", filter=completed),
-            on_time=Count("pk", filter=completed & Q(completed_on__lte=F("deadline"))),
-        )
-        .order_by()
+    for code, row in counts_by_county(
+        case_scope(user),
+        n=Count("pk"),
+        overdue=Count("pk", filter=Q(status__in=RUNNING, deadline__lt=today)),
+        visits=Count("pk", filter=visited),
+        completed=Count("pk", filter=completed),
+        on_time=Count("pk", filter=completed & Q(completed_on__lte=F("deadline"))),
     ):
-        out[county_code_of(row["county_path"])] = CountyDisability(
+        out[code] = CountyDisability(
             cases=row["n"],
             overdue=row["overdue"],
             visits=row["visits"],
             completed=row["completed"],
             on_time=row["on_time"],
         )
-    out.pop("", None)
     return out

@@ -20,8 +20,7 @@ from huimin.core.errors import Forbidden, NotFound
 from huimin.core.models import Region, User
 from huimin.core.selectors import (
     WorkdayCalendar,
-    county_code_of,
-    county_key,
+    counts_by_county,
     region_scope_q,
     within_region,
 )
@@ -711,49 +710,39 @@ def overview_by_county(*, user: User) -> dict[str, CountySupervision]:
     _require(user, Perm.SUPERVISION_VIEW)
     out: dict[str, CountySupervision] = {}
 
-    def county(path: str) -> CountySupervision:
-        return out.setdefault(county_code_of(path), CountySupervision())
+    def county(code: str) -> CountySupervision:
+        return out.setdefault(code, CountySupervision())
 
-    for row in (
-        inspection_scope(user)
-        .annotate(county_path=county_key("institution__region"))
-        .values("county_path")
-        .annotate(
-            n=Count("pk", distinct=True),
-            completed=Count("pk", distinct=True, filter=Q(status=Inspection.Status.COMPLETED)),
-        )
-        .order_by()
+    for code, row in counts_by_county(
+        inspection_scope(user),
+        "institution__region",
+        n=Count("pk", distinct=True),
+        completed=Count("pk", distinct=True, filter=Q(status=Inspection.Status.COMPLETED)),
     ):
-        figures = county(row["county_path"])
+        figures = county(code)
         figures.inspections = row["n"]
         figures.completed = row["completed"]
     letter = OpinionLetter.Status
-    for row in (
-        letter_scope(user)
-        .annotate(county_path=county_key("institution__region"))
-        .values("county_path")
-        .annotate(
-            overdue=Count("pk", filter=Q(status=letter.OVERDUE)),
-            open=Count("pk", filter=Q(status__in=[letter.ISSUED, letter.SUBMITTED])),
-        )
-        .order_by()
+    for code, row in counts_by_county(
+        letter_scope(user),
+        "institution__region",
+        overdue=Count("pk", filter=Q(status=letter.OVERDUE)),
+        open=Count("pk", filter=Q(status__in=[letter.ISSUED, letter.SUBMITTED])),
     ):
-        figures = county(row["county_path"])
+        figures = county(code)
         figures.overdue_letters = row["overdue"]
         figures.open_letters = row["open"]
     latest = CreditRating.objects.filter(institution=OuterRef("pk")).order_by("-computed_at", "-id")
-    for row in (
+    for code, row in counts_by_county(
         institution_scope(user)
         .filter(status=Institution.Status.FILED)
-        .annotate(county_path=county_key(), level=Subquery(latest.values("level")[:1]))
-        .values("county_path", "level")
-        .annotate(n=Count("pk"))
-        .order_by()
+        .annotate(level=Subquery(latest.values("level")[:1])),
+        by=("level",),
+        n=Count("pk"),
     ):
-        figures = county(row["county_path"])
+        figures = county(code)
         if row["level"] is None:
             figures.unrated += row["n"]
         else:
             figures.credit[row["level"]] = figures.credit.get(row["level"], 0) + row["n"]
-    out.pop("", None)
     return out

@@ -17,7 +17,7 @@ from django.utils import timezone
 from huimin.core import rules as core_rules
 from huimin.core.errors import Forbidden, InvalidInput, NotFound
 from huimin.core.models import Region, User
-from huimin.core.selectors import county_code_of, county_key, region_scope_q, within_region
+from huimin.core.selectors import counts_by_county, region_scope_q, within_region
 from huimin.wildlife import rules
 from huimin.wildlife.models import Claim, PayoutBatch, Policy, Standard
 
@@ -312,32 +312,23 @@ def overview_by_county(*, user: User, year: int) -> dict[str, CountyWildlife]:
     ``CountyWildlife``."""
     _require_any(user, Perm.WILDLIFE_VIEW)
     out: dict[str, CountyWildlife] = {}
-    for row in (
-        claim_scope(user)
-        .filter(policy__year=year)
-        .annotate(county_path=county_key())
-        .values("county_path")
-        .annotate(
-            n=Count("pk"),
-            paid=Count("pk", filter=Q(status=Claim.Status.PAID)),
-            paid_fen=Sum("paid_fen", filter=Q(status=Claim.Status.PAID)),
-        )
-        .order_by()
+    for code, row in counts_by_county(
+        claim_scope(user).filter(policy__year=year),
+        n=Count("pk"),
+        paid=Count("pk", filter=Q(status=Claim.Status.PAID)),
+        paid_fen=Sum("paid_fen", filter=Q(status=Claim.Status.PAID)),
     ):
-        figures = out.setdefault(county_code_of(row["county_path"]), CountyWildlife())
+        figures = out.setdefault(code, CountyWildlife())
         figures.claims, figures.paid = row["n"], row["paid"]
         figures.paid_fen = row["paid_fen"] or 0
-    for row in (
-        policy_scope(user)
-        .filter(year=year)
-        .annotate(county_path=county_key())
-        .values("county_path")
-        .annotate(n=Count("pk"), limit=Sum("limit_fen"), committed=Sum("committed_fen"))
-        .order_by()
+    for code, row in counts_by_county(
+        policy_scope(user).filter(year=year),
+        n=Count("pk"),
+        limit=Sum("limit_fen"),
+        committed=Sum("committed_fen"),
     ):
-        figures = out.setdefault(county_code_of(row["county_path"]), CountyWildlife())
+        figures = out.setdefault(code, CountyWildlife())
         figures.policies = row["n"]
         figures.limit_fen = row["limit"] or 0
         figures.committed_fen = row["committed"] or 0
-    out.pop("", None)
     return out
