@@ -3,6 +3,7 @@ with sessions and attendance, volunteers and hours, beneficiaries, photos and vi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from huimin.core import pages
 from huimin.core.errors import DomainError
+from huimin.core.forms import PageForm
 from huimin.core.http import AuthedRequest
 from huimin.core.selectors import region_list_for_user, region_may_act
 from huimin.core.uploads import upload_response
@@ -119,6 +121,15 @@ def activity_detail(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return render(request, "outreach/activity_detail.html", _detail_context(request, activity))
 
 
+#: What may be added to an activity through a form: its form, the form's name in the page's
+#: context and the service that adds it.
+_ADDS: dict[str, tuple[type[PageForm], str, Callable[..., Any]]] = {
+    "session": (SessionForm, "session_form", services.activity_session_add),
+    "volunteer": (VolunteerForm, "volunteer_form", services.activity_volunteer_add),
+    "beneficiary": (BeneficiaryForm, "beneficiary_form", services.activity_beneficiary_add),
+}
+
+
 @login_required
 @require_POST
 def activity_add(request: AuthedRequest, activity_id: int, what: str) -> HttpResponse:
@@ -128,47 +139,17 @@ def activity_add(request: AuthedRequest, activity_id: int, what: str) -> HttpRes
     activity = selectors.activity_get_for_user(user=user, activity_id=activity_id)
     forms: dict[str, Any] = {}
     try:
-        if what == "session":
-            form: Any = SessionForm(request.POST)
-            forms["session_form"] = form
-            if form.is_valid():
-                d = form.cleaned_data
-                services.activity_session_add(
-                    actor=user,
-                    activity_id=activity.pk,
-                    held_on=d["held_on"],
-                    topic=d["topic"],
-                    attendance=d["attendance"],
-                )
-        elif what == "volunteer":
-            form = VolunteerForm(request.POST)
-            forms["volunteer_form"] = form
-            if form.is_valid():
-                d = form.cleaned_data
-                services.activity_volunteer_add(
-                    actor=user,
-                    activity_id=activity.pk,
-                    hours=d["hours"],
-                    resident_id=d["resident_id"],
-                    name=d["name"],
-                )
-        elif what == "beneficiary":
-            form = BeneficiaryForm(request.POST)
-            forms["beneficiary_form"] = form
-            if form.is_valid():
-                d = form.cleaned_data
-                services.activity_beneficiary_add(
-                    actor=user,
-                    activity_id=activity.pk,
-                    resident_id=d["resident_id"],
-                    whole_household=d["whole_household"],
-                    note=d["note"],
-                )
-        elif what == "photos":
+        if what == "photos":
             form = None
             services.activity_photos_add(
                 actor=user, activity_id=activity.pk, photos=request.FILES.getlist("photos")
             )
+        elif what in _ADDS:
+            form_class, key, add = _ADDS[what]
+            form = form_class(request.POST)
+            forms[key] = form
+            if form.is_valid():  # the form's fields are the service's arguments
+                add(actor=user, activity_id=activity.pk, **form.cleaned_data)
         else:
             raise Http404
     except DomainError as exc:
