@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,7 +86,7 @@ def _application(a: Application) -> Matter:
     return Matter(
         kind="subsidy",
         id=a.pk,
-        title=f"{a.child.name}的育儿补贴",
+        title=_("%(name)s的育儿补贴") % {"name": a.child.name},
         status=a.status,
         status_label=a.get_status_display(),
         next_step=steps.get(S(a.status), ""),
@@ -102,18 +103,21 @@ def _payment(line: PaymentLine) -> Matter:
         if line.amount_fen % 100 == 0
         else f"{line.amount_fen / 100:,.2f}"
     )
+    facts = {"yuan": yuan, "tail": line.bank_account[-4:]}
     if line.status == S.PAID:
-        step = f"{yuan}元已于{line.settled_on:%Y年%m月%d日}发放到尾号{line.bank_account[-4:]}的账户"
+        facts["day"] = date_format(line.settled_on) if line.settled_on else ""
+        step = _("%(yuan)s元已于%(day)s发放到尾号%(tail)s的账户") % facts
     elif line.status == S.FAILED:
-        step = (
-            f"发放失败（{line.failure_reason or '银行未说明'}）：请核对收款账户，下一批次重新发放"
-        )
+        step = _("发放失败（%(reason)s）：请核对收款账户，下一批次重新发放") % {
+            "reason": line.failure_reason or _("银行未说明")
+        }
     else:
-        step = f"{yuan}元正在由银行发放到尾号{line.bank_account[-4:]}的账户"
+        step = _("%(yuan)s元正在由银行发放到尾号%(tail)s的账户") % facts
     return Matter(
         kind="payment",
         id=line.pk,
-        title=f"{line.child.name} {line.year}年育儿补贴（{line.months}个月）",
+        title=_("%(name)s %(year)s年育儿补贴（%(months)s个月）")
+        % {"name": line.child.name, "year": line.year, "months": line.months},
         status=line.status,
         status_label=line.get_status_display(),
         next_step=step,
@@ -129,17 +133,27 @@ def _claim(c: Claim) -> Matter:
     steps: dict[str, tuple[str, dt.date | None]] = {
         S.REPORTED: (_("等待当日接案"), c.accept_due),
         S.ACCEPTED: (_("等待查勘员上门查勘定损，请保留受损现场"), c.deadline),
-        S.REJECTED: (f"不予受理：{c.exclusion_label or '见报案页面'}", None),
-        S.SURVEYED: (f"定损{amount}元：请打开报案确认金额，或提出异议", None),
+        S.REJECTED: (
+            _("不予受理：%(reason)s") % {"reason": c.exclusion_label or _("见报案页面")},
+            None,
+        ),
+        S.SURVEYED: (
+            _("定损%(yuan)s元：请打开报案确认金额，或提出异议") % {"yuan": amount},
+            None,
+        ),
         S.AGREED: (_("已确认金额，等待赔付"), c.payment_due),
         S.PAYING: (_("赔款正在由银行发放"), c.payment_due),
-        S.PAID: (f"已赔付{wildlife_rules.fen_to_yuan(c.paid_fen)}元", None),
+        S.PAID: (
+            _("已赔付%(yuan)s元") % {"yuan": wildlife_rules.fen_to_yuan(c.paid_fen)},
+            None,
+        ),
     }
     step, due = steps.get(c.status, ("", None))
     return Matter(
         kind="wildlife",
         id=c.pk,
-        title=f"{c.species}损害{c.crop}（{c.number}）",
+        title=_("%(species)s损害%(crop)s（%(number)s）")
+        % {"species": c.species, "crop": c.crop, "number": c.number},
         status=c.status,
         status_label=c.get_status_display(),
         next_step=step,
@@ -155,15 +169,19 @@ def _case(c: Case) -> Matter:
     steps: dict[str, tuple[str, dt.date | None]] = {
         S.REQUESTED: (_("等待残联安排上门服务组"), None),
         S.SCHEDULED: (
-            f"上门服务组将于{day:%m月%d日}到家，请本人在家并备好身份证、户口簿" if day else "",
+            _("上门服务组将于%(day)s到家，请本人在家并备好身份证、户口簿")
+            % {"day": date_format(day, "MONTH_DAY_FORMAT")}
+            if day
+            else "",
             day,
         ),
         S.VISITED: (_("已上门，等待医生评定"), c.deadline),
-        S.ASSESSED: (f"评定为{c.result_text}，等待公示", c.deadline),
+        S.ASSESSED: (_("评定为%(result)s，等待公示") % {"result": c.result_text}, c.deadline),
         S.POSTED: (
-            f"公示中；如有异议，在{c.objection_until:%m月%d日}前提出"
+            _("公示中；如有异议，在%(day)s前提出")
+            % {"day": date_format(c.objection_until, "MONTH_DAY_FORMAT")}
             if c.objection_until
-            else "公示中",
+            else _("公示中"),
             c.objection_until,
         ),
         S.APPROVED: (_("县级审核通过，等待发证"), c.deadline),
@@ -176,7 +194,7 @@ def _case(c: Case) -> Matter:
     return Matter(
         kind="disability",
         id=c.pk,
-        title=f"{c.person.name}的残疾人证（{c.number}）",
+        title=_("%(name)s的残疾人证（%(number)s）") % {"name": c.person.name, "number": c.number},
         status=c.status,
         status_label=c.get_status_display(),
         next_step=step,
@@ -197,7 +215,8 @@ def _followups(user: User) -> list[Matter]:
             Matter(
                 kind="followup",
                 id=f.pk,
-                title=f"{f.get_kind_display()}：{f.description}",
+                title=_("%(kind)s：%(text)s")
+                % {"kind": f.get_kind_display(), "text": f.description},
                 status=f.status,
                 status_label=f.get_status_display(),
                 next_step=_("工作人员正在跟进办理") if open_ else f.get_status_display(),
