@@ -17,7 +17,9 @@ CORE_PEOPLE = 13 * 20 + 2
 def _people_of_other_modules() -> int:
     """People the other modules' demo builders register (children, guardians, staff)."""
     from huimin.childcare.models import Enrollment, Staff
+    from huimin.core.models import HouseholdMember
     from huimin.disability.models import Case
+    from huimin.outreach.models import Beneficiary, FollowUp, Visit
     from huimin.subsidy.models import Application
     from huimin.wildlife.models import Claim
 
@@ -28,6 +30,17 @@ def _people_of_other_modules() -> int:
     ids |= set(Application.objects.values_list("applicant_id", flat=True))
     ids |= set(Claim.objects.values_list("farmer_id", flat=True))
     ids |= set(Case.objects.values_list("person_id", flat=True))  # disability home service
+    # outreach: the families it visits and serves (its volunteers are people already there)
+    households = set(Visit.objects.values_list("household_id", flat=True))
+    households |= set(Beneficiary.objects.values_list("household_id", flat=True))
+    ids |= set(
+        HouseholdMember.objects.filter(household_id__in=households).values_list(
+            "person_id", flat=True
+        )
+    )
+    for model in (Visit, Beneficiary, FollowUp):
+        ids |= set(model.objects.values_list("person_id", flat=True))
+    ids.discard(None)
     ids.discard(User.objects.get(username="citizen").person_id)  # a core person, applying
     ids.discard(User.objects.get(username="farmer").person_id)  # a core person, reporting
     return len(ids)
